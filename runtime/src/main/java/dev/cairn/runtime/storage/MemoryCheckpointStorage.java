@@ -1,0 +1,144 @@
+package dev.cairn.runtime.storage;
+
+import dev.cairn.blob.ByteArraySeekableInputStream;
+import dev.cairn.blob.SeekableInputStream;
+import dev.cairn.checkpoint.CheckpointMetadata;
+import dev.cairn.checkpoint.CheckpointStateOutputStream;
+import dev.cairn.checkpoint.CheckpointStorage;
+import dev.cairn.checkpoint.CheckpointStorageLocation;
+import dev.cairn.checkpoint.CheckpointedStateScope;
+import dev.cairn.checkpoint.CompletedCheckpoint;
+import dev.cairn.checkpoint.InlineStateHandle;
+import dev.cairn.checkpoint.StreamStateHandle;
+import dev.cairn.error.CairnException;
+import dev.cairn.error.CheckpointException;
+import dev.cairn.error.StorageException;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * Checkpoint storage that keeps everything in memory: every stream becomes an
+ * {@link InlineStateHandle} and completed checkpoints live in this object. For tests and
+ * small jobs; nothing survives the JVM.
+ */
+public final class MemoryCheckpointStorage implements CheckpointStorage {
+    private static final String SCHEME = "memory:";
+
+    private final String jobId;
+    private final ConcurrentSkipListMap<Long, CompletedCheckpoint> completed = new ConcurrentSkipListMap<>();
+
+    public MemoryCheckpointStorage(String jobId) {
+        this.jobId = Objects.requireNonNull(jobId, "jobId");
+    }
+
+    @Override
+    public CheckpointStorageLocation initializeLocation(long checkpointId) {
+        return new CheckpointStorageLocation() {
+            @Override
+            public long checkpointId() {
+                return checkpointId;
+            }
+
+            @Override
+            public CheckpointStateOutputStream createOutputStream(CheckpointedStateScope scope) {
+                return new InlineOutputStream();
+            }
+
+            @Override
+            public CompletedCheckpoint finalizeCheckpoint(CheckpointMetadata metadata) {
+                if (metadata.checkpointId() != checkpointId) {
+                    throw new CheckpointException("metadata of checkpoint " + metadata.checkpointId()
+                            + " given to the location of checkpoint " + checkpointId);
+                }
+                CompletedCheckpoint cp = new CompletedCheckpoint(pointerOf(checkpointId), metadata);
+                if (completed.putIfAbsent(checkpointId, cp) != null) {
+                    throw new CheckpointException(cp.pointer() + ": checkpoint " + checkpointId
+                            + " was already finalized");
+                }
+                return cp;
+            }
+
+            @Override
+            public void discardOnFailure() {
+            }
+        };
+    }
+
+    @Override
+    public CompletedCheckpoint resolve(String pointer) {
+        for (CompletedCheckpoint cp : completed.values()) {
+            if (cp.pointer().equals(pointer)) {
+                return cp;
+            }
+        }
+        throw new CairnException(pointer + ": no such checkpoint in memory storage of job " + jobId);
+    }
+
+    @Override
+    public List<CompletedCheckpoint> completedCheckpoints() {
+        return List.copyOf(completed.values());
+    }
+
+    @Override
+    public void discard(CompletedCheckpoint checkpoint) {
+        completed.remove(checkpoint.checkpointId(), checkpoint);
+    }
+
+    @Override
+    public SeekableInputStream open(StreamStateHandle handle) {
+        if (handle instanceof InlineStateHandle inline) {
+            return new ByteArraySeekableInputStream(inline.unsafeData());
+        }
+        throw new StorageException("memory checkpoint storage cannot read " + handle
+                + ": only inline state is stored in memory");
+    }
+
+    @Override
+    public void close() {
+        completed.clear();
+    }
+
+    private String pointerOf(long checkpointId) {
+        return SCHEME + jobId + "/chk-" + checkpointId;
+    }
+
+    private static final class InlineOutputStream extends CheckpointStateOutputStream {
+        private ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+
+        @Override
+        public void write(int b) {
+            open().write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            open().write(b, off, len);
+        }
+
+        @Override
+        public long position() {
+            return open().size();
+        }
+
+        @Override
+        public StreamStateHandle commit() {
+            InlineStateHandle handle = new InlineStateHandle(open().toByteArray());
+            buffer = null;
+            return handle;
+        }
+
+        @Override
+        public void close() {
+            buffer = null;
+        }
+
+        private ByteArrayOutputStream open() {
+            if (buffer == null) {
+                throw new IllegalStateException("stream is closed");
+            }
+            return buffer;
+        }
+    }
+}
