@@ -10,7 +10,6 @@ import dev.cairn.checkpoint.CheckpointedStateScope;
 import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.InlineStateHandle;
 import dev.cairn.checkpoint.StreamStateHandle;
-import dev.cairn.error.CairnException;
 import dev.cairn.error.CheckpointException;
 import dev.cairn.error.StorageException;
 import java.io.ByteArrayOutputStream;
@@ -68,12 +67,15 @@ public final class MemoryCheckpointStorage implements CheckpointStorage {
 
     @Override
     public CompletedCheckpoint resolve(String pointer) {
+        String wanted = pointer.endsWith("/_metadata")
+                ? pointer.substring(0, pointer.length() - "/_metadata".length()) : pointer;
         for (CompletedCheckpoint cp : completed.values()) {
-            if (cp.pointer().equals(pointer)) {
+            if (cp.pointer().equals(wanted)) {
                 return cp;
             }
         }
-        throw new CairnException(pointer + ": no such checkpoint in memory storage of job " + jobId);
+        throw new CheckpointException(pointer + ": no such checkpoint in the memory storage of job " + jobId
+                + " (memory checkpoints do not survive the storage object)");
     }
 
     @Override

@@ -1,0 +1,578 @@
+package dev.cairn.runtime.storage;
+
+import dev.cairn.blob.BlobInfo;
+import dev.cairn.blob.BlobOutputStream;
+import dev.cairn.blob.BlobStore;
+import dev.cairn.blob.BlobStores;
+import dev.cairn.blob.ByteArraySeekableInputStream;
+import dev.cairn.blob.InputBlob;
+import dev.cairn.blob.Locations;
+import dev.cairn.blob.SeekableInputStream;
+import dev.cairn.blob.SupportsBulkDelete;
+import dev.cairn.blob.SupportsPrefixListing;
+import dev.cairn.checkpoint.CheckpointMetadata;
+import dev.cairn.checkpoint.CheckpointStateOutputStream;
+import dev.cairn.checkpoint.CheckpointStorage;
+import dev.cairn.checkpoint.CheckpointStorageLocation;
+import dev.cairn.checkpoint.CheckpointedStateScope;
+import dev.cairn.checkpoint.CompletedCheckpoint;
+import dev.cairn.checkpoint.FileStateHandle;
+import dev.cairn.checkpoint.InlineStateHandle;
+import dev.cairn.checkpoint.StateHandle;
+import dev.cairn.checkpoint.StreamStateHandle;
+import dev.cairn.error.BlobAlreadyExistsException;
+import dev.cairn.error.BlobNotFoundException;
+import dev.cairn.error.CheckpointException;
+import dev.cairn.error.ConfigurationException;
+import dev.cairn.error.CorruptCheckpointException;
+import dev.cairn.error.StorageException;
+import dev.cairn.format.MetadataFormat;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Checkpoint storage over any {@link BlobStore}, with Apache Flink's layout:
+ * <pre>
+ * &lt;base&gt;/&lt;job-id&gt;/chk-&lt;n&gt;/_metadata     written last, atomically, create-only
+ * &lt;base&gt;/&lt;job-id&gt;/chk-&lt;n&gt;/&lt;uuid&gt;       exclusive state, deleted with the checkpoint
+ * &lt;base&gt;/&lt;job-id&gt;/shared/&lt;uuid&gt;        state later checkpoints may reference
+ * &lt;base&gt;/&lt;job-id&gt;/taskowned/&lt;uuid&gt;     state owned by the tasks
+ * </pre>
+ * Streams below the inline threshold become {@link InlineStateHandle}s inside the metadata and
+ * write nothing to the store. File locations are recorded relative to {@code <base>} and every
+ * path read back is checked to stay inside it. {@link #resolve(String)} validates the metadata
+ * fully (and, by default, that every state file exists with its recorded size) before it returns.
+ */
+public final class FileCheckpointStorage implements CheckpointStorage {
+    public static final String METADATA_FILE_NAME = "_metadata";
+    public static final String CHECKPOINT_DIR_PREFIX = "chk-";
+    public static final String SHARED_DIR = "shared";
+    public static final String TASK_OWNED_DIR = "taskowned";
+
+    private final BlobStore store;
+    private final String base;
+    private final String jobId;
+    private final String jobDir;
+    private final FileCheckpointStorageOptions options;
+    private final boolean ownsStore;
+
+    /** Storage with default options; the caller keeps ownership of {@code store}. */
+    public FileCheckpointStorage(BlobStore store, String baseLocation, String jobId) {
+        this(store, baseLocation, jobId, FileCheckpointStorageOptions.defaults());
+    }
+
+    /** Storage for job {@code jobId} under {@code baseLocation}; the caller keeps ownership of {@code store}. */
+    public FileCheckpointStorage(BlobStore store, String baseLocation, String jobId,
+            FileCheckpointStorageOptions options) {
+        this(store, baseLocation, jobId, options, false);
+    }
+
+    FileCheckpointStorage(BlobStore store, String baseLocation, String jobId, FileCheckpointStorageOptions options,
+            boolean ownsStore) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.options = Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(baseLocation, "baseLocation");
+        Objects.requireNonNull(jobId, "jobId");
+        BlobStores.schemeOf(baseLocation);
+        if (jobId.indexOf('/') >= 0 || Locations.relativePathProblem(jobId).isPresent()) {
+            throw new ConfigurationException("job id '" + Locations.printable(jobId)
+                    + "' cannot be a directory name: " + Locations.relativePathProblem(jobId).orElse("contains '/'"));
+        }
+        this.base = Locations.directory(baseLocation);
+        this.jobId = jobId;
+        this.jobDir = base + jobId + "/";
+        this.ownsStore = ownsStore;
+    }
+
+    /** The base directory, ending in {@code /}; the root that metadata paths are relative to. */
+    public String baseLocation() {
+        return base;
+    }
+
+    public String jobId() {
+        return jobId;
+    }
+
+    /** {@code <base>/<job-id>/}. */
+    public String jobLocation() {
+        return jobDir;
+    }
+
+    /** {@code <base>/<job-id>/chk-<n>/}. */
+    public String checkpointLocation(long checkpointId) {
+        checkId(checkpointId);
+        return jobDir + CHECKPOINT_DIR_PREFIX + checkpointId + "/";
+    }
+
+    /** {@code <base>/<job-id>/chk-<n>/_metadata}. */
+    public String metadataLocation(long checkpointId) {
+        return checkpointLocation(checkpointId) + METADATA_FILE_NAME;
+    }
+
+    /** {@code <base>/<job-id>/shared/}. */
+    public String sharedLocation() {
+        return jobDir + SHARED_DIR + "/";
+    }
+
+    /** {@code <base>/<job-id>/taskowned/}. */
+    public String taskOwnedLocation() {
+        return jobDir + TASK_OWNED_DIR + "/";
+    }
+
+    public FileCheckpointStorageOptions options() {
+        return options;
+    }
+
+    public BlobStore blobStore() {
+        return store;
+    }
+
+    @Override
+    public CheckpointStorageLocation initializeLocation(long checkpointId) {
+        checkId(checkpointId);
+        String metadata = metadataLocation(checkpointId);
+        if (store.exists(metadata)) {
+            throw new CheckpointException(metadata + ": checkpoint " + checkpointId
+                    + " is already finalized; checkpoint ids must not be reused");
+        }
+        return new Location(checkpointId);
+    }
+
+    @Override
+    public CompletedCheckpoint resolve(String pointer) {
+        Pointer p = Pointer.parse(pointer);
+        String file = p.metadataLocation();
+        InputBlob blob;
+        try {
+            blob = store.open(file);
+        } catch (BlobNotFoundException e) {
+            throw new CheckpointException(file + ": no completed checkpoint here (no " + METADATA_FILE_NAME
+                    + "; it was never finalized or was discarded)", e);
+        }
+        long length = blob.length();
+        MetadataFormat.checkSize(file, length, options.maxMetadataSize());
+        byte[] bytes = new byte[(int) length];
+        blob.readFully(0, bytes, 0, bytes.length);
+        CheckpointMetadata metadata = MetadataFormat.read(file, bytes, p.root(), options.maxMetadataSize());
+        if (metadata.checkpointId() != p.checkpointId()) {
+            throw new CorruptCheckpointException(file, "holds checkpoint " + metadata.checkpointId()
+                    + " but lies in the directory of checkpoint " + p.checkpointId());
+        }
+        if (options.verifyFilesOnResolve()) {
+            verifyFiles(file, metadata);
+        }
+        return new CompletedCheckpoint(p.pointer(), metadata);
+    }
+
+    private void verifyFiles(String metadataFile, CheckpointMetadata metadata) {
+        for (FileStateHandle f : fileHandles(metadata).values()) {
+            InputBlob blob;
+            try {
+                blob = store.open(f.location());
+            } catch (BlobNotFoundException e) {
+                throw new CorruptCheckpointException(metadataFile, "references state file " + f.location()
+                        + ", which does not exist", e);
+            }
+            if (blob.length() != f.stateSize()) {
+                throw new CorruptCheckpointException(metadataFile, "references state file " + f.location()
+                        + " of " + f.stateSize() + " bytes, but the file has " + blob.length() + " bytes");
+            }
+        }
+    }
+
+    /**
+     * Lists {@code <base>/<job-id>/chk-*}{@code /_metadata} and resolves each, oldest id first; a
+     * checkpoint without {@code _metadata} (in progress or failed) is not listed, and a damaged one
+     * fails the call with the error of {@link #resolve(String)}.
+     *
+     * @throws StorageException if the blob store does not implement {@link SupportsPrefixListing}
+     */
+    @Override
+    public List<CompletedCheckpoint> completedCheckpoints() {
+        if (!(store instanceof SupportsPrefixListing listing)) {
+            throw new StorageException("cannot list the completed checkpoints under " + jobDir + ": the blob store "
+                    + store.getClass().getName() + " does not implement " + SupportsPrefixListing.class.getSimpleName()
+                    + "; resolve checkpoints by their pointer (" + jobDir + "chk-<n>) instead");
+        }
+        TreeMap<Long, String> found = new TreeMap<>();
+        String prefix = jobDir + CHECKPOINT_DIR_PREFIX;
+        for (BlobInfo info : listing.list(prefix)) {
+            String location = info.location();
+            if (!location.startsWith(prefix)) {
+                continue;
+            }
+            String rest = location.substring(jobDir.length());
+            int slash = rest.indexOf('/');
+            if (slash <= 0 || !rest.substring(slash + 1).equals(METADATA_FILE_NAME)) {
+                continue;
+            }
+            Long id = parseId(rest.substring(0, slash));
+            if (id != null) {
+                found.putIfAbsent(id, jobDir + rest.substring(0, slash));
+            }
+        }
+        List<CompletedCheckpoint> result = new ArrayList<>(found.size());
+        for (String pointer : found.values()) {
+            result.add(resolve(pointer));
+        }
+        return result;
+    }
+
+    /**
+     * Deletes the checkpoint's {@code _metadata} first (so it can never be seen half-deleted), then
+     * the state files inside its {@code chk-<n>/} directory. Files in {@code shared/},
+     * {@code taskowned/} or other checkpoints' directories are left alone.
+     *
+     * @throws CheckpointException if the checkpoint does not belong to this storage's job
+     */
+    @Override
+    public void discard(CompletedCheckpoint checkpoint) {
+        Pointer p = Pointer.parse(checkpoint.pointer());
+        if (!Locations.parent(p.pointer()).equals(jobDir) || p.checkpointId() != checkpoint.checkpointId()) {
+            throw new CheckpointException(checkpoint.pointer() + ": checkpoint " + checkpoint.checkpointId()
+                    + " does not belong to job directory " + jobDir + "; refusing to discard it");
+        }
+        store.delete(p.metadataLocation());
+        List<String> exclusive = new ArrayList<>();
+        for (String location : fileHandles(checkpoint.metadata()).keySet()) {
+            if (Locations.relativize(p.checkpointDirectory(), location).isPresent()) {
+                exclusive.add(location);
+            }
+        }
+        deleteAll(exclusive);
+    }
+
+    @Override
+    public SeekableInputStream open(StreamStateHandle handle) {
+        if (handle instanceof InlineStateHandle inline) {
+            return new ByteArraySeekableInputStream(inline.unsafeData());
+        }
+        if (handle instanceof FileStateHandle file) {
+            return store.open(file.location()).newStream();
+        }
+        throw new StorageException("file checkpoint storage cannot read " + handle + " ("
+                + handle.getClass().getName() + ")");
+    }
+
+    @Override
+    public void close() {
+        if (ownsStore) {
+            store.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FileCheckpointStorage[" + jobDir + "]";
+    }
+
+    private void deleteAll(List<String> locations) {
+        if (locations.isEmpty()) {
+            return;
+        }
+        if (store instanceof SupportsBulkDelete bulk) {
+            bulk.deleteAll(locations);
+        } else {
+            for (String location : locations) {
+                store.delete(location);
+            }
+        }
+    }
+
+    private static Map<String, FileStateHandle> fileHandles(CheckpointMetadata metadata) {
+        Map<String, FileStateHandle> files = new LinkedHashMap<>();
+        for (StateHandle handle : metadata.allHandles()) {
+            for (StreamStateHandle stream : handle.streams()) {
+                if (stream instanceof FileStateHandle f) {
+                    files.putIfAbsent(f.location(), f);
+                }
+            }
+        }
+        return files;
+    }
+
+    private static void checkId(long checkpointId) {
+        if (checkpointId < 0) {
+            throw new IllegalArgumentException("negative checkpoint id " + checkpointId);
+        }
+    }
+
+    private static Long parseId(String dirName) {
+        if (!dirName.startsWith(CHECKPOINT_DIR_PREFIX)) {
+            return null;
+        }
+        String digits = dirName.substring(CHECKPOINT_DIR_PREFIX.length());
+        if (digits.isEmpty() || digits.length() > 19 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A parsed checkpoint pointer: {@code <root>/<job>/chk-<n>} or {@code .../chk-<n>/_metadata}.
+     * The root that metadata paths are resolved against is taken from the pointer, so a checkpoint
+     * directory tree can be moved as a whole.
+     */
+    private record Pointer(String pointer, String root, long checkpointId) {
+        static Pointer parse(String pointer) {
+            String s = Locations.stripTrailingSlash(pointer);
+            if (s.endsWith("/" + METADATA_FILE_NAME)) {
+                s = s.substring(0, s.length() - METADATA_FILE_NAME.length() - 1);
+            }
+            Long id = parseId(Locations.name(s));
+            String root;
+            try {
+                root = id == null ? null : Locations.parent(Locations.parent(s));
+            } catch (IllegalArgumentException e) {
+                root = null;
+            }
+            if (root == null) {
+                throw new CheckpointException("'" + pointer + "' is not a checkpoint pointer: expected <dir>/<job-id>/"
+                        + CHECKPOINT_DIR_PREFIX + "<n> or <dir>/<job-id>/" + CHECKPOINT_DIR_PREFIX + "<n>/"
+                        + METADATA_FILE_NAME);
+            }
+            return new Pointer(s, root, id);
+        }
+
+        String checkpointDirectory() {
+            return pointer + "/";
+        }
+
+        String metadataLocation() {
+            return pointer + "/" + METADATA_FILE_NAME;
+        }
+    }
+
+    /** One checkpoint in progress. */
+    private final class Location implements CheckpointStorageLocation {
+        private final long checkpointId;
+        private final String directory;
+        private final Set<String> written = new LinkedHashSet<>();
+        private boolean finalized;
+        private boolean disposed;
+
+        Location(long checkpointId) {
+            this.checkpointId = checkpointId;
+            this.directory = checkpointLocation(checkpointId);
+        }
+
+        @Override
+        public long checkpointId() {
+            return checkpointId;
+        }
+
+        @Override
+        public synchronized CheckpointStateOutputStream createOutputStream(CheckpointedStateScope scope) {
+            if (finalized || disposed) {
+                throw new CheckpointException("checkpoint " + checkpointId + " is already "
+                        + (finalized ? "finalized" : "discarded") + "; no more state can be written to " + directory);
+            }
+            String dir = switch (scope) {
+                case EXCLUSIVE -> directory;
+                case SHARED -> sharedLocation();
+                case TASK_OWNED -> taskOwnedLocation();
+            };
+            return new StateOutputStream(this, dir, scope);
+        }
+
+        @Override
+        public synchronized CompletedCheckpoint finalizeCheckpoint(CheckpointMetadata metadata) {
+            if (disposed) {
+                throw new CheckpointException("checkpoint " + checkpointId + " was discarded and cannot be finalized");
+            }
+            if (metadata.checkpointId() != checkpointId) {
+                throw new CheckpointException("metadata of checkpoint " + metadata.checkpointId()
+                        + " given to the location of checkpoint " + checkpointId);
+            }
+            String file = directory + METADATA_FILE_NAME;
+            byte[] bytes = MetadataFormat.write(metadata, base);
+            if (bytes.length > options.maxMetadataSize()) {
+                throw new CheckpointException(file + ": metadata of " + bytes.length + " bytes exceeds "
+                        + FileCheckpointStorageOptions.MAX_METADATA_SIZE + " = " + options.maxMetadataSize()
+                        + "; it could not be read back");
+            }
+            try (BlobOutputStream out = store.create(file)) {
+                out.write(bytes);
+                BlobInfo info = out.commit();
+                if (info.length() != bytes.length) {
+                    throw new StorageException(file + ": the store committed " + info.length() + " bytes of "
+                            + bytes.length);
+                }
+            } catch (BlobAlreadyExistsException e) {
+                throw new CheckpointException(file + ": checkpoint " + checkpointId
+                        + " was already finalized; its metadata is left as it was", e);
+            } catch (IOException e) {
+                throw new StorageException(file + ": writing the metadata failed: " + e.getMessage(), e);
+            }
+            finalized = true;
+            return new CompletedCheckpoint(Locations.stripTrailingSlash(directory), metadata);
+        }
+
+        @Override
+        public void discardOnFailure() {
+            List<String> toDelete;
+            synchronized (this) {
+                if (finalized || disposed) {
+                    return;
+                }
+                disposed = true;
+                toDelete = new ArrayList<>(written);
+                written.clear();
+            }
+            deleteAll(toDelete);
+        }
+
+        /** Records a committed file; if the location was discarded meanwhile, deletes it and fails. */
+        void committed(String location, CheckpointedStateScope scope) {
+            synchronized (this) {
+                if (!disposed) {
+                    if (scope != CheckpointedStateScope.TASK_OWNED) {
+                        written.add(location);
+                    }
+                    return;
+                }
+            }
+            store.delete(location);
+            throw new CheckpointException(location + ": checkpoint " + checkpointId
+                    + " was discarded while this state was written");
+        }
+    }
+
+    /** Buffers up to the inline threshold, then spills to a blob with a random name. */
+    private final class StateOutputStream extends CheckpointStateOutputStream {
+        private final Location owner;
+        private final String directory;
+        private final CheckpointedStateScope scope;
+        private byte[] buffer;
+        private int count;
+        private long flushed;
+        private String location;
+        private BlobOutputStream blob;
+        private boolean closed;
+
+        StateOutputStream(Location owner, String directory, CheckpointedStateScope scope) {
+            this.owner = owner;
+            this.directory = directory;
+            this.scope = scope;
+            this.buffer = new byte[Math.max(options.inlineThreshold(), options.writeBufferSize())];
+        }
+
+        @Override
+        public void write(int b) {
+            ensureOpen();
+            if (count == buffer.length) {
+                spill();
+            }
+            buffer[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensureOpen();
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (blob != null && count == 0 && len >= buffer.length) {
+                writeToBlob(b, off, len);
+                return;
+            }
+            while (len > 0) {
+                if (count == buffer.length) {
+                    spill();
+                }
+                int n = Math.min(len, buffer.length - count);
+                System.arraycopy(b, off, buffer, count, n);
+                count += n;
+                off += n;
+                len -= n;
+            }
+        }
+
+        @Override
+        public long position() {
+            return flushed + count;
+        }
+
+        @Override
+        public StreamStateHandle commit() {
+            ensureOpen();
+            if (blob == null && count < options.inlineThreshold()) {
+                InlineStateHandle handle = new InlineStateHandle(Arrays.copyOf(buffer, count));
+                release();
+                return handle;
+            }
+            try {
+                spill();
+                long size = flushed;
+                BlobInfo info = blob.commit();
+                if (info.length() != size) {
+                    store.delete(location);
+                    throw new StorageException(location + ": the store committed " + info.length() + " bytes of "
+                            + size);
+                }
+                release();
+                owner.committed(location, scope);
+                return new FileStateHandle(location, size);
+            } finally {
+                close();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            try {
+                if (blob != null) {
+                    blob.close();
+                }
+            } finally {
+                release();
+            }
+        }
+
+        private void release() {
+            closed = true;
+            buffer = null;
+        }
+
+        private void spill() {
+            if (blob == null) {
+                location = directory + UUID.randomUUID();
+                blob = store.create(location);
+            }
+            if (count > 0) {
+                writeToBlob(buffer, 0, count);
+                count = 0;
+            }
+        }
+
+        private void writeToBlob(byte[] b, int off, int len) {
+            try {
+                blob.write(b, off, len);
+            } catch (IOException e) {
+                throw new StorageException(location + ": writing state failed: " + e.getMessage(), e);
+            }
+            flushed += len;
+        }
+
+        private void ensureOpen() {
+            if (closed) {
+                throw new IllegalStateException("checkpoint state stream is closed"
+                        + (location == null ? "" : " (" + location + ")"));
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.cairn.runtime.storage;
+
+import dev.cairn.error.ConfigurationException;
+import dev.cairn.format.MetadataFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Tuning of a {@link FileCheckpointStorage}, built with {@link #builder()} and validated as a
+ * whole when built, or read from a configuration map with {@link #fromConfig(Map)}.
+ *
+ * @param inlineThreshold      streams with fewer bytes are stored inside the metadata (default 20 KiB)
+ * @param writeBufferSize      bytes buffered before a spilled stream writes to its blob (default 4 KiB)
+ * @param maxMetadataSize      a {@code _metadata} file larger than this is refused (default 64 MiB)
+ * @param verifyFilesOnResolve whether {@link FileCheckpointStorage#resolve(String)} checks that every
+ *                             state file exists with its recorded size (default true)
+ */
+public record FileCheckpointStorageOptions(int inlineThreshold, int writeBufferSize, long maxMetadataSize,
+        boolean verifyFilesOnResolve) {
+
+    /** Configuration key of {@link #inlineThreshold()}; a byte size such as {@code 20kb}. */
+    public static final String INLINE_THRESHOLD = "checkpoint.storage.inline-threshold";
+    /** Configuration key of {@link #writeBufferSize()}. */
+    public static final String WRITE_BUFFER_SIZE = "checkpoint.storage.write-buffer-size";
+    /** Configuration key of {@link #maxMetadataSize()}. */
+    public static final String MAX_METADATA_SIZE = "checkpoint.storage.max-metadata-size";
+    /** Configuration key of {@link #verifyFilesOnResolve()}: {@code true} or {@code false}. */
+    public static final String VERIFY_FILES_ON_RESOLVE = "checkpoint.storage.verify-files-on-resolve";
+
+    public static final int DEFAULT_INLINE_THRESHOLD = 20 * 1024;
+    public static final int DEFAULT_WRITE_BUFFER_SIZE = 4 * 1024;
+    /** The largest inline threshold: bigger state belongs in files, not in the metadata. */
+    public static final int MAX_INLINE_THRESHOLD = 1024 * 1024;
+    public static final int MAX_WRITE_BUFFER_SIZE = 64 * 1024 * 1024;
+    /** The largest metadata size cap: a metadata file is read into one byte array. */
+    public static final long MAX_MAX_METADATA_SIZE = Integer.MAX_VALUE - 64;
+
+    private static final Pattern SIZE = Pattern.compile("\\s*(\\d{1,19})\\s*(b|kb|k|mb|m|gb|g)?\\s*");
+
+    /** Use {@link #builder()}; the canonical constructor validates like {@link Builder#build()}. */
+    public FileCheckpointStorageOptions {
+        List<String> problems = new ArrayList<>();
+        check(problems, INLINE_THRESHOLD, inlineThreshold, MAX_INLINE_THRESHOLD);
+        check(problems, WRITE_BUFFER_SIZE, writeBufferSize, MAX_WRITE_BUFFER_SIZE);
+        check(problems, MAX_METADATA_SIZE, maxMetadataSize, MAX_MAX_METADATA_SIZE);
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException("invalid checkpoint storage options: " + String.join("; ", problems));
+        }
+    }
+
+    /** The defaults. */
+    public static FileCheckpointStorageOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        return new Builder().inlineThreshold(inlineThreshold).writeBufferSize(writeBufferSize)
+                .maxMetadataSize(maxMetadataSize).verifyFilesOnResolve(verifyFilesOnResolve);
+    }
+
+    /**
+     * Options from a configuration map (keys {@link #INLINE_THRESHOLD}, {@link #WRITE_BUFFER_SIZE},
+     * {@link #MAX_METADATA_SIZE}, {@link #VERIFY_FILES_ON_RESOLVE}); absent keys keep their defaults,
+     * other keys are ignored. Sizes are bytes with an optional unit {@code b, kb, mb, gb}.
+     */
+    public static FileCheckpointStorageOptions fromConfig(Map<String, String> config) {
+        Builder b = builder();
+        String v;
+        if ((v = config.get(INLINE_THRESHOLD)) != null) {
+            b.inlineThreshold(toInt(INLINE_THRESHOLD, parseSize(INLINE_THRESHOLD, v)));
+        }
+        if ((v = config.get(WRITE_BUFFER_SIZE)) != null) {
+            b.writeBufferSize(toInt(WRITE_BUFFER_SIZE, parseSize(WRITE_BUFFER_SIZE, v)));
+        }
+        if ((v = config.get(MAX_METADATA_SIZE)) != null) {
+            b.maxMetadataSize(parseSize(MAX_METADATA_SIZE, v));
+        }
+        if ((v = config.get(VERIFY_FILES_ON_RESOLVE)) != null) {
+            String t = v.trim().toLowerCase(Locale.ROOT);
+            if (!t.equals("true") && !t.equals("false")) {
+                throw new ConfigurationException(VERIFY_FILES_ON_RESOLVE + ": '" + v + "' is not true or false");
+            }
+            b.verifyFilesOnResolve(Boolean.parseBoolean(t));
+        }
+        return b.build();
+    }
+
+    /** A byte size such as {@code 4096}, {@code 20kb} or {@code 64 MB}. */
+    static long parseSize(String key, String value) {
+        Matcher m = SIZE.matcher(value.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new ConfigurationException(key + ": '" + value + "' is not a byte size (e.g. 4096, 20kb, 64mb)");
+        }
+        String unit = m.group(2) == null ? "b" : m.group(2);
+        int shift = switch (unit.charAt(0)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            default -> 0;
+        };
+        long n;
+        try {
+            n = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException(key + ": '" + value + "' is too large", e);
+        }
+        if (n > (Long.MAX_VALUE >> shift)) {
+            throw new ConfigurationException(key + ": '" + value + "' is too large");
+        }
+        return n << shift;
+    }
+
+    private static int toInt(String key, long v) {
+        if (v > Integer.MAX_VALUE) {
+            throw new ConfigurationException(key + ": " + v + " bytes is too large");
+        }
+        return (int) v;
+    }
+
+    private static void check(List<String> problems, String key, long value, long max) {
+        if (value <= 0) {
+            problems.add(key + " must be positive, was " + value);
+        } else if (value > max) {
+            problems.add(key + " must be at most " + max + ", was " + value);
+        }
+    }
+
+    /** Builds {@link FileCheckpointStorageOptions}; {@link #build()} validates every value. */
+    public static final class Builder {
+        private int inlineThreshold = DEFAULT_INLINE_THRESHOLD;
+        private int writeBufferSize = DEFAULT_WRITE_BUFFER_SIZE;
+        private long maxMetadataSize = MetadataFormat.DEFAULT_MAX_SIZE;
+        private boolean verifyFilesOnResolve = true;
+
+        private Builder() {
+        }
+
+        public Builder inlineThreshold(int bytes) {
+            this.inlineThreshold = bytes;
+            return this;
+        }
+
+        public Builder writeBufferSize(int bytes) {
+            this.writeBufferSize = bytes;
+            return this;
+        }
+
+        public Builder maxMetadataSize(long bytes) {
+            this.maxMetadataSize = bytes;
+            return this;
+        }
+
+        public Builder verifyFilesOnResolve(boolean verify) {
+            this.verifyFilesOnResolve = verify;
+            return this;
+        }
+
+        /** @throws ConfigurationException naming every invalid option */
+        public FileCheckpointStorageOptions build() {
+            return new FileCheckpointStorageOptions(inlineThreshold, writeBufferSize, maxMetadataSize,
+                    verifyFilesOnResolve);
+        }
+    }
+}
