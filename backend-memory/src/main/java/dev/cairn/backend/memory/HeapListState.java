@@ -1,0 +1,69 @@
+package dev.cairn.backend.memory;
+
+import dev.cairn.state.ListState;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/** Keyed {@link ListState} over a {@link StateTable}; an empty list is never stored. */
+final class HeapListState<K, E> implements ListState<E> {
+    private final HeapKeyedStateBackend<K> backend;
+    private final StateTable<K, List<E>> table;
+
+    HeapListState(HeapKeyedStateBackend<K> backend, StateTable<K, List<E>> table) {
+        this.backend = backend;
+        this.table = table;
+    }
+
+    @Override
+    public Iterable<E> get() {
+        K key = backend.currentKey();
+        List<E> list = table.readable(backend.currentIndex()).get(key);
+        return list == null ? List.of() : Collections.unmodifiableList(list);
+    }
+
+    @Override
+    public void add(E value) {
+        Objects.requireNonNull(value, "list state elements must not be null");
+        K key = backend.currentKey();
+        table.writable(backend.currentIndex()).computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+    }
+
+    @Override
+    public void update(List<E> values) {
+        checkElements(values);
+        if (values.isEmpty()) {
+            clear();
+            return;
+        }
+        K key = backend.currentKey();
+        table.writable(backend.currentIndex()).put(key, new ArrayList<>(values));
+    }
+
+    @Override
+    public void addAll(List<E> values) {
+        checkElements(values);
+        if (values.isEmpty()) {
+            return;
+        }
+        K key = backend.currentKey();
+        table.writable(backend.currentIndex()).computeIfAbsent(key, k -> new ArrayList<>()).addAll(values);
+    }
+
+    @Override
+    public void clear() {
+        K key = backend.currentKey();
+        int index = backend.currentIndex();
+        if (table.readable(index).containsKey(key)) {
+            table.writable(index).remove(key);
+        }
+    }
+
+    static <E> void checkElements(List<E> values) {
+        Objects.requireNonNull(values, "the list must not be null");
+        for (E e : values) {
+            Objects.requireNonNull(e, "list state elements must not be null");
+        }
+    }
+}
