@@ -9,6 +9,20 @@ import java.io.OutputStream;
  */
 public abstract class CheckpointStateOutputStream extends OutputStream {
 
+    /** Writes one byte; failures are unchecked {@link dev.cairn.error.StorageException}s. */
+    @Override
+    public abstract void write(int b);
+
+    /** Writes {@code len} bytes; failures are unchecked {@link dev.cairn.error.StorageException}s. */
+    @Override
+    public abstract void write(byte[] b, int off, int len);
+
+    /** Writes all of {@code b}. */
+    @Override
+    public void write(byte[] b) {
+        write(b, 0, b.length);
+    }
+
     /** Bytes written so far; offsets for handles are taken from it. */
     public abstract long position();
 

@@ -6,7 +6,6 @@ import dev.cairn.blob.BlobStore;
 import dev.cairn.blob.InputBlob;
 import dev.cairn.blob.SeekableInputStream;
 import dev.cairn.error.StorageException;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,7 +48,7 @@ final class CheckpointStorageProbeStore implements BlobStore {
         boolean fail = failMetadataWrites && isMetadata(location);
         return new BlobOutputStream() {
             @Override
-            public void write(int b) throws IOException {
+            public void write(int b) {
                 if (fail) {
                     throw injected(location);
                 }
@@ -57,7 +56,7 @@ final class CheckpointStorageProbeStore implements BlobStore {
             }
 
             @Override
-            public void write(byte[] b, int off, int len) throws IOException {
+            public void write(byte[] b, int off, int len) {
                 if (fail) {
                     out.write(b, off, len / 2);
                     throw injected(location);

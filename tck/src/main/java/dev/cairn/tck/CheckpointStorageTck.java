@@ -34,7 +34,6 @@ import dev.cairn.runtime.storage.FileCheckpointStorage;
 import dev.cairn.runtime.storage.FileCheckpointStorageOptions;
 import dev.cairn.state.RedistributionMode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -579,8 +578,6 @@ public abstract class CheckpointStorageTck {
         try (BlobOutputStream out = store.create(location)) {
             out.write(bytes);
             out.commit();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -606,8 +603,6 @@ public abstract class CheckpointStorageTck {
         try (CheckpointStateOutputStream out = loc.createOutputStream(scope)) {
             out.write(data, 0, data.length);
             return out.commit();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

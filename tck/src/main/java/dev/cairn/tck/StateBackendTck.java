@@ -1015,8 +1015,6 @@ public abstract class StateBackendTck {
                 .createOutputStream(CheckpointedStateScope.EXCLUSIVE)) {
             out.write(bytes, 0, bytes.length);
             return out.commit();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

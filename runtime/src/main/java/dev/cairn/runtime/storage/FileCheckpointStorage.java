@@ -27,7 +27,6 @@ import dev.cairn.error.ConfigurationException;
 import dev.cairn.error.CorruptCheckpointException;
 import dev.cairn.error.StorageException;
 import dev.cairn.format.MetadataFormat;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -414,8 +413,6 @@ public final class FileCheckpointStorage implements CheckpointStorage {
             } catch (BlobAlreadyExistsException e) {
                 throw new CheckpointException(file + ": checkpoint " + checkpointId
                         + " was already finalized; its metadata is left as it was", e);
-            } catch (IOException e) {
-                throw new StorageException(file + ": writing the metadata failed: " + e.getMessage(), e);
             }
             finalized = true;
             return new CompletedCheckpoint(Locations.stripTrailingSlash(directory), metadata);
@@ -560,11 +557,7 @@ public final class FileCheckpointStorage implements CheckpointStorage {
         }
 
         private void writeToBlob(byte[] b, int off, int len) {
-            try {
-                blob.write(b, off, len);
-            } catch (IOException e) {
-                throw new StorageException(location + ": writing state failed: " + e.getMessage(), e);
-            }
+            blob.write(b, off, len);
             flushed += len;
         }
 

@@ -324,8 +324,6 @@ class FileCheckpointStorageTest {
         try (CheckpointStateOutputStream out = loc.createOutputStream(scope)) {
             out.write(data, 0, data.length);
             return out.commit();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -8,7 +8,6 @@ import dev.cairn.checkpoint.StreamStateHandle;
 import dev.cairn.error.CorruptCheckpointException;
 import dev.cairn.error.StorageException;
 import java.io.EOFException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -47,12 +46,8 @@ public final class SnapshotStreams {
     /** Writes {@code frame} preceded by its length; returns the position the frame starts at. */
     static long writeFrame(CheckpointStateOutputStream out, byte[] frame) {
         long position = out.position();
-        try {
-            out.write(ByteBuffer.allocate(4).putInt(frame.length).array());
-            out.write(frame);
-        } catch (IOException e) {
-            throw new StorageException("writing a snapshot frame at offset " + position + " failed", e);
-        }
+        out.write(ByteBuffer.allocate(4).putInt(frame.length).array());
+        out.write(frame);
         return position;
     }
 

@@ -149,12 +149,12 @@ class BlobStoreTckSelfTest {
         }
 
         @Override
-        public void write(int b) throws IOException {
+        public void write(int b) {
             delegate.write(b);
         }
 
         @Override
-        public void write(byte[] b, int off, int len) throws IOException {
+        public void write(byte[] b, int off, int len) {
             delegate.write(b, off, len);
         }
 
@@ -317,7 +317,7 @@ class BlobStoreTckSelfTest {
                         private boolean sealed;
 
                         @Override
-                        public void write(int b) throws IOException {
+                        public void write(int b) {
                             if (sealed) {
                                 delegate.write(b);
                                 return;
@@ -326,7 +326,7 @@ class BlobStoreTckSelfTest {
                         }
 
                         @Override
-                        public void write(byte[] b, int off, int len) throws IOException {
+                        public void write(byte[] b, int off, int len) {
                             if (sealed) {
                                 delegate.write(b, off, len);
                                 return;
