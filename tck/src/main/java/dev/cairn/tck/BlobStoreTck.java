@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Conformance suite for a {@link BlobStore}: the rules {@code BLOB-01} … in {@code tck/CONTRACT-blob.md}.
+ * Conformance suite for a {@link BlobStore}: the rules {@code BLOB-01} … in {@code tck/CONTRACT.md}.
  * Every checkpoint a storage writes relies on them: bytes appear only on commit, an abort leaves
  * nothing, committed bytes come back unchanged.
  *

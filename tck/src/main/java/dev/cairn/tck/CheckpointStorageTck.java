@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Conformance suite for checkpoint storage over a {@link BlobStore}: the rules {@code STORAGE-01} …
- * in {@code tck/CONTRACT-storage.md}. It runs Cairn's {@link FileCheckpointStorage} on the store under
+ * in {@code tck/CONTRACT.md}. It runs Cairn's {@link FileCheckpointStorage} on the store under
  * test and checks the layout, that {@code _metadata} is written last and atomically, inlining of
  * small state, discard, and that every kind of damaged or hostile {@code _metadata} is refused with
  * an error naming the file.

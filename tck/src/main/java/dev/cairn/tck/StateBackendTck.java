@@ -77,7 +77,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The conformance suite of a {@link StateBackend}: the semantics of every state type, snapshots
  * (round trip, isolation from later writes, several in flight), restores at another parallelism,
  * serializer and type compatibility, operator state redistribution, and the refusal of damaged
- * snapshot streams. Each test is a rule of {@code tck/CONTRACT-state.md}.
+ * snapshot streams. Each test is a rule of {@code tck/CONTRACT.md}.
  *
  * <p>To certify a backend, extend this class and implement {@link #createBackend()}. Override
  * {@link #createCheckpointStorage(Path)} to run the suite on another checkpoint storage, and
