@@ -6,9 +6,6 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import dev.cairn.blob.BlobInfo;
 import dev.cairn.blob.BlobOutputStream;
 import dev.cairn.blob.BlobStore;
-import dev.cairn.blob.InputBlob;
-import dev.cairn.blob.SupportsBulkDelete;
-import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.error.StorageException;
 import dev.cairn.tck.BlobStoreTck;
 import java.io.ByteArrayOutputStream;
@@ -110,80 +107,13 @@ class BlobStoreTckSelfTest {
         }
     }
 
-    /** Passes every call to a {@link LocalBlobStore}; subclasses break one thing. */
-    static class ForwardingStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete {
-        final LocalBlobStore delegate = new LocalBlobStore();
 
-        @Override
-        public BlobOutputStream create(String location) {
-            return delegate.create(location);
-        }
-
-        @Override
-        public InputBlob open(String location) {
-            return delegate.open(location);
-        }
-
-        @Override
-        public void delete(String location) {
-            delegate.delete(location);
-        }
-
-        @Override
-        public Iterable<BlobInfo> list(String prefix) {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public void deleteAll(Iterable<String> locations) {
-            delegate.deleteAll(locations);
-        }
-    }
-
-    /** Passes every stream call through; subclasses break one thing. */
-    static class ForwardingOutputStream extends BlobOutputStream {
-        final BlobOutputStream delegate;
-
-        ForwardingOutputStream(BlobOutputStream delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void write(int b) {
-            delegate.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            delegate.write(b, off, len);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            delegate.flush();
-        }
-
-        @Override
-        public long position() {
-            return delegate.position();
-        }
-
-        @Override
-        public BlobInfo commit() {
-            return delegate.commit();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
-    }
 
     /** The control: a wrapper that changes nothing. */
     static class Faithful extends SelfTestSuite {
         @Override
         protected BlobStore createBlobStore() {
-            return new ForwardingStore();
+            return new ForwardingLocalStore();
         }
     }
 
@@ -191,25 +121,25 @@ class BlobStoreTckSelfTest {
     static class PublishesOnClose extends SelfTestSuite {
         @Override
         protected BlobStore createBlobStore() {
-            return new ForwardingStore() {
+            return new ForwardingLocalStore() {
                 @Override
                 public BlobOutputStream create(String location) {
-                    return new ForwardingOutputStream(delegate.create(location)) {
+                    return new ForwardingLocalStore.Stream(delegate.create(location)) {
                         private boolean commitAttempted;
 
                         @Override
                         public BlobInfo commit() {
                             commitAttempted = true;
-                            return delegate.commit();
+                            return out.commit();
                         }
 
                         @Override
                         public void close() {
                             if (!commitAttempted) {
                                 commitAttempted = true;
-                                delegate.commit();
+                                out.commit();
                             }
-                            delegate.close();
+                            out.close();
                         }
                     };
                 }
@@ -221,14 +151,14 @@ class BlobStoreTckSelfTest {
     static class LosesCommittedFiles extends SelfTestSuite {
         @Override
         protected BlobStore createBlobStore() {
-            return new ForwardingStore() {
+            return new ForwardingLocalStore() {
                 @Override
                 public BlobOutputStream create(String location) {
-                    return new ForwardingOutputStream(delegate.create(location)) {
+                    return new ForwardingLocalStore.Stream(delegate.create(location)) {
                         @Override
                         public BlobInfo commit() {
-                            BlobInfo claimed = new BlobInfo(location, delegate.position());
-                            delegate.close();
+                            BlobInfo claimed = new BlobInfo(location, out.position());
+                            out.close();
                             return claimed;
                         }
                     };
@@ -242,20 +172,20 @@ class BlobStoreTckSelfTest {
         @Override
         protected BlobStore createBlobStore() {
             Map<String, BlobOutputStream> pending = new ConcurrentHashMap<>();
-            return new ForwardingStore() {
+            return new ForwardingLocalStore() {
                 @Override
                 public BlobOutputStream create(String location) {
-                    BlobOutputStream stream = new ForwardingOutputStream(delegate.create(location)) {
+                    BlobOutputStream stream = new ForwardingLocalStore.Stream(delegate.create(location)) {
                         @Override
                         public BlobInfo commit() {
                             pending.remove(location);
-                            return delegate.commit();
+                            return out.commit();
                         }
 
                         @Override
                         public void close() {
                             pending.remove(location);
-                            delegate.close();
+                            out.close();
                         }
                     };
                     pending.put(location, stream);
@@ -283,14 +213,14 @@ class BlobStoreTckSelfTest {
 
         @Override
         protected BlobStore createBlobStore() {
-            return new ForwardingStore() {
+            return new ForwardingLocalStore() {
                 @Override
                 public BlobOutputStream create(String location) {
                     String staging = location + ".staging-" + STAGED.incrementAndGet();
-                    return new ForwardingOutputStream(delegate.create(staging)) {
+                    return new ForwardingLocalStore.Stream(delegate.create(staging)) {
                         @Override
                         public BlobInfo commit() {
-                            long length = delegate.commit().length();
+                            long length = out.commit().length();
                             try {
                                 Files.move(LocalBlobStore.toPath(staging), LocalBlobStore.toPath(location),
                                         StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -309,17 +239,17 @@ class BlobStoreTckSelfTest {
     static class BuffersWholeBlob extends SelfTestSuite {
         @Override
         protected BlobStore createBlobStore() {
-            return new ForwardingStore() {
+            return new ForwardingLocalStore() {
                 @Override
                 public BlobOutputStream create(String location) {
                     ByteArrayOutputStream heap = new ByteArrayOutputStream();
-                    return new ForwardingOutputStream(delegate.create(location)) {
+                    return new ForwardingLocalStore.Stream(delegate.create(location)) {
                         private boolean sealed;
 
                         @Override
                         public void write(int b) {
                             if (sealed) {
-                                delegate.write(b);
+                                out.write(b);
                                 return;
                             }
                             heap.write(b);
@@ -328,7 +258,7 @@ class BlobStoreTckSelfTest {
                         @Override
                         public void write(byte[] b, int off, int len) {
                             if (sealed) {
-                                delegate.write(b, off, len);
+                                out.write(b, off, len);
                                 return;
                             }
                             heap.write(b, off, len);
@@ -346,15 +276,15 @@ class BlobStoreTckSelfTest {
                         @Override
                         public BlobInfo commit() {
                             if (sealed) {
-                                return delegate.commit();
+                                return out.commit();
                             }
                             sealed = true;
                             try {
-                                heap.writeTo(delegate);
+                                heap.writeTo(out);
                             } catch (IOException e) {
                                 throw new StorageException(location + ": write failed", e);
                             }
-                            return delegate.commit();
+                            return out.commit();
                         }
                     };
                 }

@@ -7,8 +7,6 @@ import dev.cairn.blob.BlobInfo;
 import dev.cairn.blob.BlobOutputStream;
 import dev.cairn.blob.BlobStore;
 import dev.cairn.blob.InputBlob;
-import dev.cairn.blob.SupportsBulkDelete;
-import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.error.BlobAlreadyExistsException;
 import dev.cairn.tck.CheckpointStorageTck;
 import java.io.ByteArrayOutputStream;
@@ -96,80 +94,13 @@ class CheckpointStorageTckSelfTest {
         }
     }
 
-    /** Passes every call to a {@link LocalBlobStore}; subclasses break one thing. */
-    static class Forwarding implements BlobStore, SupportsPrefixListing, SupportsBulkDelete {
-        final LocalBlobStore delegate = new LocalBlobStore();
 
-        @Override
-        public BlobOutputStream create(String location) {
-            return delegate.create(location);
-        }
-
-        @Override
-        public InputBlob open(String location) {
-            return delegate.open(location);
-        }
-
-        @Override
-        public void delete(String location) {
-            delegate.delete(location);
-        }
-
-        @Override
-        public Iterable<BlobInfo> list(String prefix) {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public void deleteAll(Iterable<String> locations) {
-            delegate.deleteAll(locations);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
-    }
-
-    /** Passes every stream call through; subclasses break one thing. */
-    static class ForwardingStream extends BlobOutputStream {
-        final BlobOutputStream out;
-
-        ForwardingStream(BlobOutputStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public void write(int b) {
-            out.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public long position() {
-            return out.position();
-        }
-
-        @Override
-        public BlobInfo commit() {
-            return out.commit();
-        }
-
-        @Override
-        public void close() {
-            out.close();
-        }
-    }
 
     /** The control: changes nothing. */
     static class Faithful extends Suite {
         @Override
         protected BlobStore createBlobStore() {
-            return new Forwarding();
+            return new ForwardingLocalStore();
         }
     }
 
@@ -201,11 +132,11 @@ class CheckpointStorageTckSelfTest {
     static class PublishesOnClose extends Suite {
         @Override
         protected BlobStore createBlobStore() {
-            return new Forwarding() {
+            return new ForwardingLocalStore() {
                 @Override
                 public BlobOutputStream create(String location) {
                     ByteArrayOutputStream written = new ByteArrayOutputStream();
-                    return new ForwardingStream(delegate.create(location)) {
+                    return new ForwardingLocalStore.Stream(delegate.create(location)) {
                         private boolean committed;
 
                         @Override
@@ -249,10 +180,10 @@ class CheckpointStorageTckSelfTest {
     static class OverwritesOnCommit extends Suite {
         @Override
         protected BlobStore createBlobStore() {
-            return new Forwarding() {
+            return new ForwardingLocalStore() {
                 @Override
                 public BlobOutputStream create(String location) {
-                    return new ForwardingStream(delegate.create(location)) {
+                    return new ForwardingLocalStore.Stream(delegate.create(location)) {
                         @Override
                         public BlobInfo commit() {
                             delegate.delete(location);
@@ -268,10 +199,10 @@ class CheckpointStorageTckSelfTest {
     static class LosesLargeFiles extends Suite {
         @Override
         protected BlobStore createBlobStore() {
-            return new Forwarding() {
+            return new ForwardingLocalStore() {
                 @Override
                 public BlobOutputStream create(String location) {
-                    return new ForwardingStream(delegate.create(location)) {
+                    return new ForwardingLocalStore.Stream(delegate.create(location)) {
                         @Override
                         public BlobInfo commit() {
                             BlobInfo info = super.commit();
