@@ -7,19 +7,14 @@ import java.util.List;
 import java.util.Objects;
 
 /** Keyed {@link ListState} over a {@link StateTable}; an empty list is never stored. */
-final class HeapListState<K, E> implements ListState<E> {
-    private final HeapKeyedStateBackend<K> backend;
-    private final StateTable<K, List<E>> table;
-
+final class HeapListState<K, E> extends HeapState<K, List<E>> implements ListState<E> {
     HeapListState(HeapKeyedStateBackend<K> backend, StateTable<K, List<E>> table) {
-        this.backend = backend;
-        this.table = table;
+        super(backend, table);
     }
 
     @Override
     public Iterable<E> get() {
-        K key = backend.currentKey();
-        List<E> list = table.readable(backend.currentIndex()).get(key);
+        List<E> list = stored();
         return list == null ? List.of() : Collections.unmodifiableList(list);
     }
 
@@ -27,7 +22,7 @@ final class HeapListState<K, E> implements ListState<E> {
     public void add(E value) {
         Objects.requireNonNull(value, "list state elements must not be null");
         K key = backend.currentKey();
-        table.writable(backend.currentIndex()).computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+        writable().computeIfAbsent(key, k -> new ArrayList<>()).add(value);
     }
 
     @Override
@@ -38,7 +33,7 @@ final class HeapListState<K, E> implements ListState<E> {
             return;
         }
         K key = backend.currentKey();
-        table.writable(backend.currentIndex()).put(key, new ArrayList<>(values));
+        writable().put(key, new ArrayList<>(values));
     }
 
     @Override
@@ -48,17 +43,9 @@ final class HeapListState<K, E> implements ListState<E> {
             return;
         }
         K key = backend.currentKey();
-        table.writable(backend.currentIndex()).computeIfAbsent(key, k -> new ArrayList<>()).addAll(values);
+        writable().computeIfAbsent(key, k -> new ArrayList<>()).addAll(values);
     }
 
-    @Override
-    public void clear() {
-        K key = backend.currentKey();
-        int index = backend.currentIndex();
-        if (table.readable(index).containsKey(key)) {
-            table.writable(index).remove(key);
-        }
-    }
 
     static <E> void checkElements(List<E> values) {
         Objects.requireNonNull(values, "the list must not be null");

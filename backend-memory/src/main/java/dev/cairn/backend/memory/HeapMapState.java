@@ -14,23 +14,18 @@ import java.util.function.Function;
  * the map current when they were created and remove through the copy-on-write path, so removing
  * while a snapshot pins the map changes the live copy and never the pinned one.
  */
-final class HeapMapState<K, UK, UV> implements MapState<UK, UV> {
-    private final HeapKeyedStateBackend<K> backend;
-    private final StateTable<K, Map<UK, UV>> table;
-
+final class HeapMapState<K, UK, UV> extends HeapState<K, Map<UK, UV>> implements MapState<UK, UV> {
     HeapMapState(HeapKeyedStateBackend<K> backend, StateTable<K, Map<UK, UV>> table) {
-        this.backend = backend;
-        this.table = table;
+        super(backend, table);
     }
 
     private Map<UK, UV> current() {
-        K key = backend.currentKey();
-        return table.readable(backend.currentIndex()).get(key);
+        return stored();
     }
 
     private Map<UK, UV> writableCurrent() {
         K key = backend.currentKey();
-        return table.writable(backend.currentIndex()).computeIfAbsent(key, k -> new HashMap<>());
+        return writable().computeIfAbsent(key, k -> new HashMap<>());
     }
 
     @Override
@@ -99,14 +94,6 @@ final class HeapMapState<K, UK, UV> implements MapState<UK, UV> {
         return m == null || m.isEmpty();
     }
 
-    @Override
-    public void clear() {
-        K key = backend.currentKey();
-        int index = backend.currentIndex();
-        if (table.readable(index).containsKey(key)) {
-            table.writable(index).remove(key);
-        }
-    }
 
     /**
      * Removes {@code userKey} from the live map of {@code key}. If the live map is still

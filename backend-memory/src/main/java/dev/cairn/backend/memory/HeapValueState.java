@@ -3,21 +3,14 @@ package dev.cairn.backend.memory;
 import dev.cairn.state.ValueState;
 
 /** {@link ValueState} over a {@link StateTable}; reads during a snapshot return a copy, so the pinned value stays intact. */
-final class HeapValueState<K, V> implements ValueState<V> {
-    private final HeapKeyedStateBackend<K> backend;
-    private final StateTable<K, V> table;
-
+final class HeapValueState<K, V> extends HeapState<K, V> implements ValueState<V> {
     HeapValueState(HeapKeyedStateBackend<K> backend, StateTable<K, V> table) {
-        this.backend = backend;
-        this.table = table;
+        super(backend, table);
     }
 
     @Override
     public V value() {
-        K key = backend.currentKey();
-        int index = backend.currentIndex();
-        V v = table.readable(index).get(key);
-        return v == null || !table.isPinned(index) ? v : table.serializer.copy(v);
+        return storedOrCopyIfPinned();
     }
 
     @Override
@@ -26,16 +19,6 @@ final class HeapValueState<K, V> implements ValueState<V> {
             clear();
             return;
         }
-        K key = backend.currentKey();
-        table.writable(backend.currentIndex()).put(key, value);
-    }
-
-    @Override
-    public void clear() {
-        K key = backend.currentKey();
-        int index = backend.currentIndex();
-        if (table.readable(index).containsKey(key)) {
-            table.writable(index).remove(key);
-        }
+        writable().put(backend.currentKey(), value);
     }
 }
