@@ -14,6 +14,32 @@ public interface CheckpointStorage extends StateHandleReader, AutoCloseable {
     CheckpointStorageLocation initializeLocation(long checkpointId);
 
     /**
+     * Prepares the location of a savepoint taken with id {@code checkpointId}: a new directory
+     * under {@code targetDirectory} (or the storage's default place when {@code null}) that holds
+     * every file of the savepoint, whatever scope a stream asks for, so that the savepoint is
+     * self-contained and {@link #resolve(String)} finds it by the pointer its finalization returns.
+     * Savepoints are not listed by {@link #completedCheckpoints()}.
+     *
+     * <p>The default refuses: a storage that cannot hold savepoints keeps it.
+     *
+     * @throws dev.cairn.error.CheckpointException if this storage cannot write a savepoint there
+     */
+    default CheckpointStorageLocation initializeSavepointLocation(long checkpointId, String targetDirectory) {
+        throw new dev.cairn.error.CheckpointException(getClass().getName() + " cannot hold savepoints (savepoint "
+                + checkpointId + (targetDirectory == null ? "" : " to " + targetDirectory) + " refused)");
+    }
+
+    /**
+     * Deletes what {@code state}, acknowledged for checkpoint {@code checkpointId} but never made part
+     * of it (a late, unknown or aborted acknowledgement), wrote exclusively for that checkpoint.
+     * Files other checkpoints may reference (shared, task-owned) are left alone.
+     *
+     * <p>The default deletes nothing, which suits storages that keep all state inline.
+     */
+    default void discardState(long checkpointId, java.util.Collection<? extends StateHandle> state) {
+    }
+
+    /**
      * Reads and validates the metadata at {@code pointer} (a checkpoint directory or its
      * {@code _metadata}). Refuses corrupt, truncated, future-version or path-escaping
      * metadata with a {@link dev.cairn.error.CorruptCheckpointException} naming the file.

@@ -45,6 +45,7 @@ import java.util.UUID;
  * &lt;base&gt;/&lt;job-id&gt;/chk-&lt;n&gt;/&lt;uuid&gt;       exclusive state, deleted with the checkpoint
  * &lt;base&gt;/&lt;job-id&gt;/shared/&lt;uuid&gt;        state later checkpoints may reference
  * &lt;base&gt;/&lt;job-id&gt;/taskowned/&lt;uuid&gt;     state owned by the tasks
+ * &lt;target or base&gt;/savepoint-&lt;job6&gt;-&lt;random&gt;/   a self-contained savepoint: every file and _metadata
  * </pre>
  * Streams below the inline threshold become {@link InlineStateHandle}s inside the metadata and
  * write nothing to the store. File locations are recorded relative to {@code <base>} and every
@@ -56,6 +57,8 @@ public final class FileCheckpointStorage implements CheckpointStorage {
     public static final String CHECKPOINT_DIR_PREFIX = "chk-";
     public static final String SHARED_DIR = "shared";
     public static final String TASK_OWNED_DIR = "taskowned";
+    public static final String SAVEPOINT_DIR_PREFIX = "savepoint-";
+    private static final int SAVEPOINT_DIR_ATTEMPTS = 10;
 
     private final BlobStore store;
     private final String base;
@@ -143,7 +146,59 @@ public final class FileCheckpointStorage implements CheckpointStorage {
             throw new CheckpointException(metadata + ": checkpoint " + checkpointId
                     + " is already finalized; checkpoint ids must not be reused");
         }
-        return new Location(checkpointId);
+        return new Location(checkpointId, checkpointLocation(checkpointId), base, false);
+    }
+
+    /**
+     * Creates {@code <target or base>/savepoint-<first 6 characters of the job id>-<random>/}; every
+     * stream of the savepoint, whatever its scope, is written into it and its metadata records paths
+     * relative to it, so the directory can be moved and is resolved by its own pointer.
+     *
+     * @throws ConfigurationException if {@code targetDirectory} is not on this storage's blob store (another scheme)
+     */
+    @Override
+    public CheckpointStorageLocation initializeSavepointLocation(long checkpointId, String targetDirectory) {
+        checkId(checkpointId);
+        String parent = base;
+        if (targetDirectory != null) {
+            String scheme = BlobStores.schemeOf(targetDirectory);
+            if (!scheme.equalsIgnoreCase(BlobStores.schemeOf(base))) {
+                throw new ConfigurationException("savepoint target " + targetDirectory + " uses scheme '" + scheme
+                        + "', but this checkpoint storage writes to " + base + " with another blob store");
+            }
+            parent = Locations.directory(targetDirectory);
+        }
+        String prefix = SAVEPOINT_DIR_PREFIX + jobId.substring(0, Math.min(6, jobId.length())) + "-";
+        for (int attempt = 0; attempt < SAVEPOINT_DIR_ATTEMPTS; attempt++) {
+            String random = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+            String directory = parent + prefix + random + "/";
+            if (!store.exists(directory + METADATA_FILE_NAME)) {
+                return new Location(checkpointId, directory, directory, true);
+            }
+        }
+        throw new CheckpointException("no fresh savepoint directory under " + parent + " after "
+                + SAVEPOINT_DIR_ATTEMPTS + " attempts");
+    }
+
+    /**
+     * Deletes the files of {@code state} that lie in the exclusive directory {@code chk-<checkpointId>/};
+     * shared and task-owned files, and savepoint files, are never touched.
+     */
+    @Override
+    public void discardState(long checkpointId, java.util.Collection<? extends StateHandle> state) {
+        checkId(checkpointId);
+        String directory = checkpointLocation(checkpointId);
+        String metadata = directory + METADATA_FILE_NAME;
+        List<String> exclusive = new ArrayList<>();
+        for (StateHandle handle : state) {
+            for (StreamStateHandle stream : handle.streams()) {
+                if (stream instanceof FileStateHandle f && !f.location().equals(metadata)
+                        && Locations.relativize(directory, f.location()).isPresent()) {
+                    exclusive.add(f.location());
+                }
+            }
+        }
+        deleteAll(exclusive);
     }
 
     @Override
@@ -162,7 +217,7 @@ public final class FileCheckpointStorage implements CheckpointStorage {
         byte[] bytes = new byte[(int) length];
         blob.readFully(0, bytes, 0, bytes.length);
         CheckpointMetadata metadata = MetadataFormat.read(file, bytes, p.root(), options.maxMetadataSize());
-        if (metadata.checkpointId() != p.checkpointId()) {
+        if (!p.savepoint() && metadata.checkpointId() != p.checkpointId()) {
             throw new CorruptCheckpointException(file, "holds checkpoint " + metadata.checkpointId()
                     + " but lies in the directory of checkpoint " + p.checkpointId());
         }
@@ -229,14 +284,20 @@ public final class FileCheckpointStorage implements CheckpointStorage {
     /**
      * Deletes the checkpoint's {@code _metadata} first (so it can never be seen half-deleted), then
      * the state files inside its {@code chk-<n>/} directory. Files in {@code shared/},
-     * {@code taskowned/} or other checkpoints' directories are left alone.
+     * {@code taskowned/} or other checkpoints' directories are left alone. A savepoint (a
+     * {@code savepoint-*} pointer on this blob store) loses its metadata and every file inside its directory.
      *
      * @throws CheckpointException if the checkpoint does not belong to this storage's job
      */
     @Override
     public void discard(CompletedCheckpoint checkpoint) {
         Pointer p = Pointer.parse(checkpoint.pointer());
-        if (!Locations.parent(p.pointer()).equals(jobDir) || p.checkpointId() != checkpoint.checkpointId()) {
+        if (p.savepoint()) {
+            if (!BlobStores.schemeOf(p.pointer()).equalsIgnoreCase(BlobStores.schemeOf(base))) {
+                throw new CheckpointException(checkpoint.pointer() + ": savepoint is not on the blob store of "
+                        + base + "; refusing to discard it");
+            }
+        } else if (!Locations.parent(p.pointer()).equals(jobDir) || p.checkpointId() != checkpoint.checkpointId()) {
             throw new CheckpointException(checkpoint.pointer() + ": checkpoint " + checkpoint.checkpointId()
                     + " does not belong to job directory " + jobDir + "; refusing to discard it");
         }
@@ -325,13 +386,18 @@ public final class FileCheckpointStorage implements CheckpointStorage {
      * The root that metadata paths are resolved against is taken from the pointer, so a checkpoint
      * directory tree can be moved as a whole.
      */
-    private record Pointer(String pointer, String root, long checkpointId) {
+    private record Pointer(String pointer, String root, long checkpointId, boolean savepoint) {
         static Pointer parse(String pointer) {
             String s = Locations.stripTrailingSlash(pointer);
             if (s.endsWith("/" + METADATA_FILE_NAME)) {
                 s = s.substring(0, s.length() - METADATA_FILE_NAME.length() - 1);
             }
-            Long id = parseId(Locations.name(s));
+            String name = Locations.name(s);
+            if (name.startsWith(SAVEPOINT_DIR_PREFIX) && name.length() > SAVEPOINT_DIR_PREFIX.length()
+                    && Locations.relativePathProblem(name).isEmpty() && s.contains("://")) {
+                return new Pointer(s, s + "/", -1, true);
+            }
+            Long id = parseId(name);
             String root;
             try {
                 root = id == null ? null : Locations.parent(Locations.parent(s));
@@ -340,10 +406,10 @@ public final class FileCheckpointStorage implements CheckpointStorage {
             }
             if (root == null) {
                 throw new CheckpointException("'" + pointer + "' is not a checkpoint pointer: expected <dir>/<job-id>/"
-                        + CHECKPOINT_DIR_PREFIX + "<n> or <dir>/<job-id>/" + CHECKPOINT_DIR_PREFIX + "<n>/"
-                        + METADATA_FILE_NAME);
+                        + CHECKPOINT_DIR_PREFIX + "<n>, <dir>/<job-id>/" + CHECKPOINT_DIR_PREFIX + "<n>/"
+                        + METADATA_FILE_NAME + " or <dir>/" + SAVEPOINT_DIR_PREFIX + "<name>");
             }
-            return new Pointer(s, root, id);
+            return new Pointer(s, root, id, false);
         }
 
         String checkpointDirectory() {
@@ -359,13 +425,21 @@ public final class FileCheckpointStorage implements CheckpointStorage {
     private final class Location implements CheckpointStorageLocation {
         private final long checkpointId;
         private final String directory;
+        private final String root;
+        private final boolean selfContained;
         private final Set<String> written = new LinkedHashSet<>();
         private boolean finalized;
         private boolean disposed;
 
-        Location(long checkpointId) {
+        /**
+         * @param root          what metadata paths are relative to
+         * @param selfContained whether every scope writes into {@code directory} (savepoints)
+         */
+        Location(long checkpointId, String directory, String root, boolean selfContained) {
             this.checkpointId = checkpointId;
-            this.directory = checkpointLocation(checkpointId);
+            this.directory = directory;
+            this.root = root;
+            this.selfContained = selfContained;
         }
 
         @Override
@@ -379,7 +453,7 @@ public final class FileCheckpointStorage implements CheckpointStorage {
                 throw new CheckpointException("checkpoint " + checkpointId + " is already "
                         + (finalized ? "finalized" : "discarded") + "; no more state can be written to " + directory);
             }
-            String dir = switch (scope) {
+            String dir = selfContained ? directory : switch (scope) {
                 case EXCLUSIVE -> directory;
                 case SHARED -> sharedLocation();
                 case TASK_OWNED -> taskOwnedLocation();
@@ -397,7 +471,7 @@ public final class FileCheckpointStorage implements CheckpointStorage {
                         + " given to the location of checkpoint " + checkpointId);
             }
             String file = directory + METADATA_FILE_NAME;
-            byte[] bytes = MetadataFormat.write(metadata, base);
+            byte[] bytes = MetadataFormat.write(metadata, root);
             if (bytes.length > options.maxMetadataSize()) {
                 throw new CheckpointException(file + ": metadata of " + bytes.length + " bytes exceeds "
                         + FileCheckpointStorageOptions.MAX_METADATA_SIZE + " = " + options.maxMetadataSize()
@@ -411,8 +485,8 @@ public final class FileCheckpointStorage implements CheckpointStorage {
                             + bytes.length);
                 }
             } catch (BlobAlreadyExistsException e) {
-                throw new CheckpointException(file + ": checkpoint " + checkpointId
-                        + " was already finalized; its metadata is left as it was", e);
+                throw new CheckpointException(file + ": " + (selfContained ? "savepoint " : "checkpoint ")
+                        + checkpointId + " was already finalized; its metadata is left as it was", e);
             }
             finalized = true;
             return new CompletedCheckpoint(Locations.stripTrailingSlash(directory), metadata);
@@ -436,7 +510,7 @@ public final class FileCheckpointStorage implements CheckpointStorage {
         void committed(String location, CheckpointedStateScope scope) {
             synchronized (this) {
                 if (!disposed) {
-                    if (scope != CheckpointedStateScope.TASK_OWNED) {
+                    if (selfContained || scope != CheckpointedStateScope.TASK_OWNED) {
                         written.add(location);
                     }
                     return;

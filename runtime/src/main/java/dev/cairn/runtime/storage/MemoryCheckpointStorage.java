@@ -15,18 +15,22 @@ import dev.cairn.error.StorageException;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Checkpoint storage that keeps everything in memory: every stream becomes an
  * {@link InlineStateHandle} and completed checkpoints live in this object. For tests and
- * small jobs; nothing survives the JVM.
+ * small jobs; nothing survives the JVM. Savepoints are kept in memory too, apart from the
+ * checkpoints, under pointers {@code memory:<job>/savepoint-<id>-<random>}.
  */
 public final class MemoryCheckpointStorage implements CheckpointStorage {
     private static final String SCHEME = "memory:";
 
     private final String jobId;
     private final ConcurrentSkipListMap<Long, CompletedCheckpoint> completed = new ConcurrentSkipListMap<>();
+    private final ConcurrentHashMap<String, CompletedCheckpoint> savepoints = new ConcurrentHashMap<>();
 
     public MemoryCheckpointStorage(String jobId) {
         this.jobId = Objects.requireNonNull(jobId, "jobId");
@@ -65,10 +69,52 @@ public final class MemoryCheckpointStorage implements CheckpointStorage {
         };
     }
 
+    /**
+     * A savepoint location kept in memory; {@code targetDirectory} cannot be honoured by a memory
+     * storage and is ignored (the savepoint lives as long as this storage object).
+     */
+    @Override
+    public CheckpointStorageLocation initializeSavepointLocation(long checkpointId, String targetDirectory) {
+        String pointer = SCHEME + jobId + "/savepoint-" + checkpointId + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        return new CheckpointStorageLocation() {
+            @Override
+            public long checkpointId() {
+                return checkpointId;
+            }
+
+            @Override
+            public CheckpointStateOutputStream createOutputStream(CheckpointedStateScope scope) {
+                return new InlineOutputStream();
+            }
+
+            @Override
+            public CompletedCheckpoint finalizeCheckpoint(CheckpointMetadata metadata) {
+                if (metadata.checkpointId() != checkpointId) {
+                    throw new CheckpointException("metadata of savepoint " + metadata.checkpointId()
+                            + " given to the location of savepoint " + checkpointId);
+                }
+                CompletedCheckpoint sp = new CompletedCheckpoint(pointer, metadata);
+                if (savepoints.putIfAbsent(pointer, sp) != null) {
+                    throw new CheckpointException(pointer + ": savepoint was already finalized");
+                }
+                return sp;
+            }
+
+            @Override
+            public void discardOnFailure() {
+            }
+        };
+    }
+
     @Override
     public CompletedCheckpoint resolve(String pointer) {
         String wanted = pointer.endsWith("/_metadata")
                 ? pointer.substring(0, pointer.length() - "/_metadata".length()) : pointer;
+        CompletedCheckpoint savepoint = savepoints.get(wanted);
+        if (savepoint != null) {
+            return savepoint;
+        }
         for (CompletedCheckpoint cp : completed.values()) {
             if (cp.pointer().equals(wanted)) {
                 return cp;
@@ -85,7 +131,9 @@ public final class MemoryCheckpointStorage implements CheckpointStorage {
 
     @Override
     public void discard(CompletedCheckpoint checkpoint) {
-        completed.remove(checkpoint.checkpointId(), checkpoint);
+        if (!completed.remove(checkpoint.checkpointId(), checkpoint)) {
+            savepoints.remove(checkpoint.pointer(), checkpoint);
+        }
     }
 
     @Override
@@ -100,6 +148,7 @@ public final class MemoryCheckpointStorage implements CheckpointStorage {
     @Override
     public void close() {
         completed.clear();
+        savepoints.clear();
     }
 
     private String pointerOf(long checkpointId) {
