@@ -18,6 +18,7 @@ import dev.cairn.runtime.dataflow.api.KeySelector;
 import dev.cairn.runtime.dataflow.api.OperatorContext;
 import dev.cairn.runtime.dataflow.api.Output;
 import dev.cairn.runtime.dataflow.api.StreamOperator;
+import dev.cairn.runtime.storage.InlineStreamFactory;
 import dev.cairn.serialization.TypeSerializer;
 import dev.cairn.state.ListState;
 import java.nio.file.Files;
@@ -724,7 +725,7 @@ final class StreamTask implements Runnable {
         RunnableFuture<KeyedStateHandle> keyed = keyedBackend == null ? null : keyedBackend.snapshot(cid, type, streams);
         boolean rewrite = unaligned || dropChannelStateEntry;
         RunnableFuture<OperatorStateHandle> operatorState = operatorBackend.snapshot(cid, type,
-                rewrite ? MemoryStreamFactory.INSTANCE : streams);
+                rewrite ? InlineStreamFactory.INSTANCE : streams);
         List<byte[]> outputState = forwardBarrier(barrier, unaligned);
         long alignmentMillis = TimeUnit.NANOSECONDS.toMillis(start - p.firstBarrierNanos);
         long syncMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);

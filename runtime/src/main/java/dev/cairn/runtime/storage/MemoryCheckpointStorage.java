@@ -12,7 +12,6 @@ import dev.cairn.checkpoint.InlineStateHandle;
 import dev.cairn.checkpoint.StreamStateHandle;
 import dev.cairn.error.CheckpointException;
 import dev.cairn.error.StorageException;
-import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -46,7 +45,7 @@ public final class MemoryCheckpointStorage implements CheckpointStorage {
 
             @Override
             public CheckpointStateOutputStream createOutputStream(CheckpointedStateScope scope) {
-                return new InlineOutputStream();
+                return InlineStreamFactory.INSTANCE.createOutputStream(scope);
             }
 
             @Override
@@ -85,7 +84,7 @@ public final class MemoryCheckpointStorage implements CheckpointStorage {
 
             @Override
             public CheckpointStateOutputStream createOutputStream(CheckpointedStateScope scope) {
-                return new InlineOutputStream();
+                return InlineStreamFactory.INSTANCE.createOutputStream(scope);
             }
 
             @Override
@@ -153,43 +152,5 @@ public final class MemoryCheckpointStorage implements CheckpointStorage {
 
     private String pointerOf(long checkpointId) {
         return SCHEME + jobId + "/chk-" + checkpointId;
-    }
-
-    private static final class InlineOutputStream extends CheckpointStateOutputStream {
-        private ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-
-        @Override
-        public void write(int b) {
-            open().write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            open().write(b, off, len);
-        }
-
-        @Override
-        public long position() {
-            return open().size();
-        }
-
-        @Override
-        public StreamStateHandle commit() {
-            InlineStateHandle handle = new InlineStateHandle(open().toByteArray());
-            buffer = null;
-            return handle;
-        }
-
-        @Override
-        public void close() {
-            buffer = null;
-        }
-
-        private ByteArrayOutputStream open() {
-            if (buffer == null) {
-                throw new IllegalStateException("stream is closed");
-            }
-            return buffer;
-        }
     }
 }

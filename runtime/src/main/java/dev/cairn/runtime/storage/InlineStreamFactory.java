@@ -1,4 +1,4 @@
-package dev.cairn.runtime.dataflow;
+package dev.cairn.runtime.storage;
 
 import dev.cairn.checkpoint.CheckpointStateOutputStream;
 import dev.cairn.checkpoint.CheckpointStreamFactory;
@@ -8,12 +8,15 @@ import dev.cairn.checkpoint.StreamStateHandle;
 import java.io.ByteArrayOutputStream;
 
 /**
- * A stream factory whose streams stay in memory as {@link InlineStateHandle}s. An unaligned checkpoint
- * captures the operator state here at the barrier and writes it to storage together with the channel
- * state once the last barrier arrived.
+ * A stream factory whose streams stay in memory and commit to {@link InlineStateHandle}s, whatever the
+ * scope: the streams of {@link MemoryCheckpointStorage}, and a staging area for state that is captured
+ * first and written to real storage later (operator state at an unaligned barrier).
  */
-final class MemoryStreamFactory implements CheckpointStreamFactory {
-    static final MemoryStreamFactory INSTANCE = new MemoryStreamFactory();
+public final class InlineStreamFactory implements CheckpointStreamFactory {
+    public static final InlineStreamFactory INSTANCE = new InlineStreamFactory();
+
+    private InlineStreamFactory() {
+    }
 
     @Override
     public CheckpointStateOutputStream createOutputStream(CheckpointedStateScope scope) {
