@@ -2,6 +2,7 @@ package dev.cairn.format;
 
 import dev.cairn.blob.Locations;
 import dev.cairn.checkpoint.FileStateHandle;
+import dev.cairn.checkpoint.IncrementalKeyedStateHandle;
 import dev.cairn.checkpoint.InlineStateHandle;
 import dev.cairn.checkpoint.KeyGroupsStateHandle;
 import dev.cairn.checkpoint.KeyedStateHandle;
@@ -13,6 +14,7 @@ import dev.cairn.error.CorruptCheckpointException;
 import dev.cairn.keygroup.KeyGroupRange;
 import dev.cairn.state.RedistributionMode;
 import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,6 +34,11 @@ public final class HandleFormat {
     public static final int TAG_KEY_GROUPS = 3;
     /** {@link OperatorStateHandle}: stream handle, named states with mode and offsets. */
     public static final int TAG_OPERATOR_STATE = 4;
+    /**
+     * {@link IncrementalKeyedStateHandle}: key-group range, backend id, checkpoint id, checkpointed size,
+     * meta-data stream handle, private files and shared files (each a count of name and stream handle).
+     */
+    public static final int TAG_INCREMENTAL_KEYED = 5;
 
     /** Longest operator id or state name accepted, in UTF-8 bytes. */
     public static final int MAX_NAME_BYTES = 64 * 1024;
@@ -60,9 +67,25 @@ public final class HandleFormat {
                 checkOffset(offset, kg.delegate(), "key-group offset");
                 out.writeLong(offset);
             }
+        } else if (handle instanceof IncrementalKeyedStateHandle inc) {
+            out.writeByte(TAG_INCREMENTAL_KEYED);
+            out.writeInt(inc.keyGroupRange().start()).writeInt(inc.keyGroupRange().end());
+            out.writeString(inc.backendId());
+            out.writeLong(inc.checkpointId()).writeLong(inc.checkpointedSize());
+            writeStream(out, inc.metaStateHandle(), root);
+            writeFiles(out, inc.privateState(), root);
+            writeFiles(out, inc.sharedState(), root);
         } else {
             throw new CheckpointException("no metadata encoding for keyed state handle type "
                     + handle.getClass().getName());
+        }
+    }
+
+    private static void writeFiles(FormatWriter out, Map<String, StreamStateHandle> files, String root) {
+        out.writeInt(files.size());
+        for (Map.Entry<String, StreamStateHandle> e : files.entrySet()) {
+            out.writeString(e.getKey());
+            writeStream(out, e.getValue(), root);
         }
     }
 
@@ -107,7 +130,7 @@ public final class HandleFormat {
     public static KeyedStateHandle readKeyed(FormatReader in, String root, int maxParallelism) {
         int at = in.offset();
         int tag = in.readUnsignedByte();
-        if (tag != TAG_KEY_GROUPS) {
+        if (tag != TAG_KEY_GROUPS && tag != TAG_INCREMENTAL_KEYED) {
             throw unexpectedTag(in, at, tag, "a keyed state handle");
         }
         int start = in.readInt();
@@ -117,6 +140,9 @@ public final class HandleFormat {
                     + maxParallelism);
         }
         KeyGroupRange range = new KeyGroupRange(start, end);
+        if (tag == TAG_INCREMENTAL_KEYED) {
+            return readIncremental(in, root, range);
+        }
         StreamStateHandle delegate = readStream(in, root);
         int count = in.readCount("key-group offset count", 8);
         if (count != range.size()) {
@@ -127,6 +153,58 @@ public final class HandleFormat {
             offsets[i] = in.readLong("offset of key group " + (start + i), delegate.stateSize());
         }
         return new KeyGroupsStateHandle(range, offsets, delegate);
+    }
+
+    private static IncrementalKeyedStateHandle readIncremental(FormatReader in, String root, KeyGroupRange range) {
+        String backendId = in.readString("backend id", IncrementalKeyedStateHandle.MAX_FILE_NAME_LENGTH * 4);
+        if (backendId.isEmpty() || backendId.length() > IncrementalKeyedStateHandle.MAX_FILE_NAME_LENGTH) {
+            throw in.corrupt("backend id of " + backendId.length() + " characters outside [1, "
+                    + IncrementalKeyedStateHandle.MAX_FILE_NAME_LENGTH + "]");
+        }
+        long checkpointId = in.readLong("checkpoint id of an incremental handle", Long.MAX_VALUE);
+        long checkpointedSize = in.readLong("checkpointed size of an incremental handle", Long.MAX_VALUE);
+        StreamStateHandle meta = readStream(in, root);
+        Map<String, StreamStateHandle> privateFiles = readFiles(in, root, "private", Map.of());
+        Map<String, StreamStateHandle> sharedFiles = readFiles(in, root, "shared", privateFiles);
+        long total = meta.stateSize();
+        for (StreamStateHandle h : privateFiles.values()) {
+            total = addSize(in, total, h);
+        }
+        for (StreamStateHandle h : sharedFiles.values()) {
+            total = addSize(in, total, h);
+        }
+        if (checkpointedSize > total) {
+            throw in.corrupt("checkpointed size " + checkpointedSize + " of an incremental handle exceeds its "
+                    + total + " bytes of state");
+        }
+        return new IncrementalKeyedStateHandle(backendId, checkpointId, range, sharedFiles, privateFiles, meta,
+                checkpointedSize);
+    }
+
+    private static long addSize(FormatReader in, long total, StreamStateHandle h) {
+        long sum = total + h.stateSize();
+        if (sum < 0) {
+            throw in.corrupt("the files of an incremental handle add up to more than " + Long.MAX_VALUE + " bytes");
+        }
+        return sum;
+    }
+
+    private static Map<String, StreamStateHandle> readFiles(FormatReader in, String root, String kind,
+            Map<String, StreamStateHandle> other) {
+        int count = in.readCount(kind + " file count", 4 + 1 + MIN_HANDLE_BYTES);
+        Map<String, StreamStateHandle> files = new TreeMap<>();
+        for (int i = 0; i < count; i++) {
+            String name = in.readString(kind + " file name", IncrementalKeyedStateHandle.MAX_FILE_NAME_LENGTH * 4);
+            String problem = IncrementalKeyedStateHandle.fileNameProblem(name);
+            if (problem != null) {
+                throw in.corrupt(kind + " file name '" + Locations.printable(name) + "' " + problem);
+            }
+            StreamStateHandle handle = readStream(in, root);
+            if (files.put(name, handle) != null || other.containsKey(name)) {
+                throw in.corrupt("file '" + name + "' appears twice in an incremental handle");
+            }
+        }
+        return files;
     }
 
     /** Reads an operator-state handle. */
@@ -186,6 +264,7 @@ public final class HandleFormat {
             case TAG_FILE -> "file";
             case TAG_KEY_GROUPS -> "key-groups";
             case TAG_OPERATOR_STATE -> "operator-state";
+            case TAG_INCREMENTAL_KEYED -> "incremental-keyed";
             default -> null;
         };
         return in.corrupt("handle type tag " + tag + " at offset " + at

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.checkpoint.CheckpointMetadata;
 import dev.cairn.checkpoint.FileStateHandle;
+import dev.cairn.checkpoint.IncrementalKeyedStateHandle;
 import dev.cairn.checkpoint.InlineStateHandle;
 import dev.cairn.checkpoint.KeyGroupsStateHandle;
 import dev.cairn.checkpoint.OperatorSnapshot;
@@ -272,6 +273,117 @@ class MetadataFormatTest {
                 .hasMessageContaining("exceeds the maximum metadata size");
         assertThatThrownBy(() -> MetadataFormat.checkSize(FILE, 1L << 40, MetadataFormat.DEFAULT_MAX_SIZE))
                 .isInstanceOf(CorruptCheckpointException.class).hasMessageContaining(String.valueOf(1L << 40));
+    }
+
+    static IncrementalKeyedStateHandle incremental() {
+        Map<String, dev.cairn.checkpoint.StreamStateHandle> shared = new LinkedHashMap<>();
+        shared.put("000012.sst", new FileStateHandle(ROOT + "job/shared/a1", 4096));
+        shared.put("000009.sst", new InlineStateHandle(new byte[] {9, 9}));
+        Map<String, dev.cairn.checkpoint.StreamStateHandle> privateFiles = new LinkedHashMap<>();
+        privateFiles.put("MANIFEST-000005", new FileStateHandle(ROOT + "job/chk-7/m5", 300));
+        privateFiles.put("CURRENT", new InlineStateHandle("MANIFEST-000005\n".getBytes(StandardCharsets.UTF_8)));
+        return new IncrementalKeyedStateHandle("backend-\u00e9-1", 7, KeyGroupRange.of(2, 5), shared, privateFiles,
+                new InlineStateHandle(new byte[] {1, 2, 3}), 4096 + 300);
+    }
+
+    @Test
+    void roundTripsIncrementalHandles() {
+        IncrementalKeyedStateHandle handle = incremental();
+        IncrementalKeyedStateHandle empty = new IncrementalKeyedStateHandle("b", 0, KeyGroupRange.EMPTY, Map.of(),
+                Map.of(), new FileStateHandle(ROOT + "job/chk-7/meta", 0), 0);
+        CheckpointMetadata md = new CheckpointMetadata(7, 1, List.of(new OperatorSnapshot("a", 2, 8, List.of(
+                new SubtaskSnapshot(0, List.of(handle), List.of(), false),
+                new SubtaskSnapshot(1, List.of(empty), List.of(), false)))));
+        byte[] bytes = MetadataFormat.write(md, ROOT);
+        assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).contains("job/shared/a1").doesNotContain("/data/");
+        CheckpointMetadata back = MetadataFormat.read(FILE, bytes, ROOT);
+        assertThat(back).isEqualTo(md);
+        IncrementalKeyedStateHandle read = (IncrementalKeyedStateHandle) back.operators().get(0).subtasks().get(0)
+                .keyedState().get(0);
+        assertThat(read.sharedState().keySet()).containsExactly("000009.sst", "000012.sst");
+        assertThat(read.checkpointedSize()).isEqualTo(4396);
+        assertThat(read.stateSize()).isEqualTo(3 + 4096 + 2 + 300 + 16);
+        assertThat(read.streams()).hasSize(5).contains(new FileStateHandle(ROOT + "job/shared/a1", 4096));
+        CheckpointMetadata moved = MetadataFormat.read(FILE, bytes, "s3://bucket/moved/");
+        assertThat(moved.allHandles().stream().flatMap(h -> h.streams().stream()))
+                .contains(new FileStateHandle("s3://bucket/moved/job/shared/a1", 4096));
+    }
+
+    @Test
+    void incrementalHandlesRefuseFilesOutsideTheRoot() {
+        IncrementalKeyedStateHandle outside = new IncrementalKeyedStateHandle("b", 1, KeyGroupRange.of(0, 0),
+                Map.of("1.sst", new FileStateHandle("file:///elsewhere/1.sst", 5)), Map.of(), inlineHandle(), 0);
+        CheckpointMetadata md = new CheckpointMetadata(1, 0, List.of(new OperatorSnapshot("a", 1, 4, List.of(
+                new SubtaskSnapshot(0, List.of(outside), List.of(), false)))));
+        assertThatThrownBy(() -> MetadataFormat.write(md, ROOT)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("file:///elsewhere/1.sst");
+    }
+
+    @Test
+    void malformedIncrementalHandlesAreRefused() {
+        assertCorrupt(seal(oneKeyed(incremental(0, 4, "b", 1, 0, inline(4), files(), files()))),
+                "max parallelism 4");
+        assertCorrupt(seal(oneKeyed(incremental(0, 0, "", 1, 0, inline(4), files(), files()))), "backend id");
+        assertCorrupt(seal(oneKeyed(incremental(0, 0, "b", -1, 0, inline(4), files(), files()))),
+                "checkpoint id of an incremental handle");
+        assertCorrupt(seal(oneKeyed(incremental(0, 0, "b", 1, -2, inline(4), files(), files()))),
+                "checkpointed size");
+        assertCorrupt(seal(oneKeyed(incremental(0, 0, "b", 1, 5, inline(4), files(), files()))),
+                "checkpointed size 5 of an incremental handle exceeds its 4 bytes");
+        for (String bad : List.of("../x", "a/b", "", ".", "..", "a\\b", "x\u0001")) {
+            assertCorrupt(seal(oneKeyed(incremental(0, 0, "b", 1, 0, inline(4), files(), files(bad)))),
+                    "shared file name");
+            assertCorrupt(seal(oneKeyed(incremental(0, 0, "b", 1, 0, inline(4), files(bad), files()))),
+                    "private file name");
+        }
+        assertCorrupt(seal(oneKeyed(incremental(0, 0, "b", 1, 0, inline(4), files(), files("1.sst", "1.sst")))),
+                "file '1.sst' appears twice");
+        assertCorrupt(seal(oneKeyed(incremental(0, 0, "b", 1, 0, inline(4), files("1.sst"), files("1.sst")))),
+                "file '1.sst' appears twice");
+        assertCorrupt(seal(oneKeyed(incremental(0, 0, "b", 1, 0,
+                w -> w.writeByte(HandleFormat.TAG_KEY_GROUPS), files(), files()))), "expected a stream state handle");
+        assertCorrupt(seal(oneKeyed(incremental(0, 0, "b", 1, 0, inline(4), files(),
+                w -> w.writeInt(1).writeString("1.sst").writeByte(HandleFormat.TAG_FILE).writeString("../../x")
+                        .writeLong(1)))), "state file path");
+        long before = usedMemory();
+        assertCorrupt(padded(oneKeyed(incremental(0, 0, "b", 1, 0, inline(4), files(),
+                w -> w.writeInt(Integer.MAX_VALUE)))), "shared file count 2147483647 exceeds");
+        assertCorrupt(padded(oneKeyed(incremental(0, 0, "b", 1, 0, inline(4),
+                w -> w.writeInt(Integer.MAX_VALUE), files()))), "private file count");
+        assertThat(usedMemory() - before).isLessThan(256L * 1024 * 1024);
+        byte[] truncated = oneKeyed(incremental(0, 0, "b", 1, 0, inline(4), files("1.sst"), files("2.sst")));
+        for (int cut = 1; cut < 40; cut++) {
+            byte[] shorter = Arrays.copyOf(truncated, truncated.length - cut);
+            assertThatThrownBy(() -> MetadataFormat.read(FILE, seal(shorter), ROOT))
+                    .isInstanceOf(CorruptCheckpointException.class).hasMessageStartingWith(FILE);
+        }
+    }
+
+    private static InlineStateHandle inlineHandle() {
+        return new InlineStateHandle(new byte[4]);
+    }
+
+    private static Consumer<FormatWriter> incremental(int start, int end, String backendId, long checkpointId,
+            long checkpointedSize, Consumer<FormatWriter> meta, Consumer<FormatWriter> privateFiles,
+            Consumer<FormatWriter> sharedFiles) {
+        return w -> {
+            w.writeByte(HandleFormat.TAG_INCREMENTAL_KEYED).writeInt(start).writeInt(end).writeString(backendId)
+                    .writeLong(checkpointId).writeLong(checkpointedSize);
+            meta.accept(w);
+            privateFiles.accept(w);
+            sharedFiles.accept(w);
+        };
+    }
+
+    /** Files of empty inline streams with the given names. */
+    private static Consumer<FormatWriter> files(String... names) {
+        return w -> {
+            w.writeInt(names.length);
+            for (String name : names) {
+                w.writeString(name);
+                inline(0).accept(w);
+            }
+        };
     }
 
     // ---- crafting helpers: bodies written field by field, sealed with a correct checksum ----

@@ -13,6 +13,7 @@ import dev.cairn.error.CheckpointException;
 import dev.cairn.runtime.config.CheckpointConfig;
 import dev.cairn.runtime.config.JobTermination;
 import dev.cairn.runtime.config.RecoveryClaimMode;
+import dev.cairn.runtime.sharedstate.SharedStateRegistry;
 import dev.cairn.state.RedistributionMode;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -60,6 +61,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
     private final CheckpointConfig config;
     private final CheckpointStorage storage;
     private final CheckpointTaskGateway gateway;
+    private final SharedStateRegistry sharedState;
     private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService io;
     private final List<CheckpointStatsListener> listeners = new CopyOnWriteArrayList<>();
@@ -88,6 +90,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
         this.config = Objects.requireNonNull(config, "config");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.gateway = Objects.requireNonNull(gateway, "gateway");
+        this.sharedState = SharedStateRegistry.forStorage(storage);
         this.failures = new CheckpointFailureCounter(config.tolerableCheckpointFailureNumber());
         this.timeoutMillis = config.checkpointTimeout().toMillis();
         this.minPauseNanos = config.minPauseBetweenCheckpoints().toNanos();
@@ -182,6 +185,14 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
         }
     }
 
+    /**
+     * The reference counts of the shared files of the retained checkpoints; a shared file is deleted
+     * when the last retained checkpoint referring to it is discarded.
+     */
+    public SharedStateRegistry sharedStateRegistry() {
+        return sharedState;
+    }
+
     /** The ids of the checkpoints and savepoints now pending, ascending. */
     public List<Long> pendingCheckpointIds() {
         synchronized (lock) {
@@ -201,13 +212,15 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
      * later checkpoint ids are greater than its id, and it becomes the latest completed checkpoint.
      * With {@link RecoveryClaimMode#NO_CLAIM} it is never deleted by this run and the next checkpoint
      * is a {@link SnapshotType#FULL_CHECKPOINT}; with {@link RecoveryClaimMode#CLAIM} it joins the
-     * retained checkpoints and is discarded once subsumed like any other.
+     * retained checkpoints and is discarded once subsumed like any other. Its shared files are
+     * registered first; without claim they are never deleted.
      */
     public void restoreFrom(CompletedCheckpoint checkpoint, RecoveryClaimMode claimMode) {
         Objects.requireNonNull(checkpoint, "checkpoint");
         Objects.requireNonNull(claimMode, "claimMode");
         synchronized (lock) {
             checkNotShutdown();
+            sharedState.registerRestored(checkpoint, claimMode == RecoveryClaimMode.CLAIM);
             lastCheckpointId = Math.max(lastCheckpointId, checkpoint.checkpointId());
             if (claimMode == RecoveryClaimMode.NO_CLAIM) {
                 forceFullSnapshot = true;
@@ -582,6 +595,9 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
         List<Aborted> subsumed = new ArrayList<>();
         List<CompletedCheckpoint> toDiscard = new ArrayList<>();
         boolean lost;
+        if (!p.savepoint) {
+            sharedState.register(completed);
+        }
         synchronized (lock) {
             lost = p.disposed;
             if (!lost) {
@@ -761,6 +777,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
         }
         if (a.failJob != null) {
             LOG.log(Level.WARNING, "job {0}: {1}", jobId, a.failJob.getMessage());
+            stopCheckpointScheduler();
             try {
                 gateway.failJob(a.failJob);
             } catch (RuntimeException e) {
@@ -778,12 +795,14 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
         }
     }
 
+    /** Discards a checkpoint, then the shared files that no retained checkpoint refers to any more. */
     private void discardQuietly(CompletedCheckpoint checkpoint) {
         try {
             storage.discard(checkpoint);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "discarding checkpoint " + checkpoint.pointer() + " failed", e);
         }
+        sharedState.unregisterAndDelete(checkpoint.checkpointId());
     }
 
     // ---------------------------------------------------------------- life cycle

@@ -1,0 +1,125 @@
+package dev.cairn.backend.rocksdb;
+
+import dev.cairn.error.StorageException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+
+/**
+ * One open RocksDB database and its column families by name. Handles of dropped column families
+ * are kept open until {@link #close()}, so an asynchronous full snapshot that still reads one
+ * stays valid. Not thread-safe except for reads through handles obtained earlier.
+ */
+final class Database implements AutoCloseable {
+    static final String DEFAULT = "default";
+
+    final Path path;
+    final RocksDB db;
+    private final NativeResources resources;
+    private final Map<String, ColumnFamilyHandle> families = new HashMap<>();
+    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+    private boolean closed;
+
+    private Database(Path path, RocksDB db, NativeResources resources) {
+        this.path = path;
+        this.db = db;
+        this.resources = resources;
+    }
+
+    /** Opens (or creates) the database at {@code path} with every column family it has. */
+    static Database open(Path path, NativeResources resources) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(DEFAULT);
+        try {
+            if (path.resolve("CURRENT").toFile().exists()) {
+                try (org.rocksdb.Options listing = new org.rocksdb.Options()) {
+                    for (byte[] name : RocksDB.listColumnFamilies(listing, path.toString())) {
+                        names.add(new String(name, StandardCharsets.UTF_8));
+                    }
+                }
+            }
+            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+            for (String name : names) {
+                descriptors.add(new ColumnFamilyDescriptor(NativeResources.name(name), resources.columnOptions));
+            }
+            List<ColumnFamilyHandle> opened = new ArrayList<>();
+            RocksDB db = RocksDB.open(resources.dbOptions, path.toString(), descriptors, opened);
+            Database database = new Database(path, db, resources);
+            int i = 0;
+            for (String name : names) {
+                database.families.put(name, opened.get(i));
+                database.handles.add(opened.get(i));
+                i++;
+            }
+            return database;
+        } catch (RocksDBException e) {
+            throw failure("opening RocksDB at " + path, e);
+        }
+    }
+
+    /** The column family {@code name}, or {@code null}. */
+    ColumnFamilyHandle family(String name) {
+        return families.get(name);
+    }
+
+    /** Names of all column families but the default one. */
+    Set<String> familyNames() {
+        Set<String> names = new LinkedHashSet<>(families.keySet());
+        names.remove(DEFAULT);
+        return names;
+    }
+
+    ColumnFamilyHandle create(String name) {
+        if (families.containsKey(name)) {
+            throw new IllegalStateException("column family '" + name + "' exists in " + path);
+        }
+        try {
+            ColumnFamilyHandle h = db.createColumnFamily(new ColumnFamilyDescriptor(NativeResources.name(name),
+                    resources.columnOptions));
+            families.put(name, h);
+            handles.add(h);
+            return h;
+        } catch (RocksDBException e) {
+            throw failure("creating column family '" + name + "' in " + path, e);
+        }
+    }
+
+    /** Drops {@code name}; its handle stays readable until the database is closed. */
+    void drop(String name) {
+        ColumnFamilyHandle h = families.remove(name);
+        if (h == null) {
+            return;
+        }
+        try {
+            db.dropColumnFamily(h);
+        } catch (RocksDBException e) {
+            throw failure("dropping column family '" + name + "' in " + path, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        db.close();
+    }
+
+    static StorageException failure(String what, RocksDBException e) {
+        return new StorageException(what + " failed: " + e.getMessage()
+                + (e.getStatus() == null ? "" : " (" + e.getStatus().getCodeString() + ")"), e);
+    }
+}

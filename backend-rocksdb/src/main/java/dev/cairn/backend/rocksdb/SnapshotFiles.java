@@ -1,0 +1,201 @@
+package dev.cairn.backend.rocksdb;
+
+import dev.cairn.blob.SeekableInputStream;
+import dev.cairn.checkpoint.CheckpointStateOutputStream;
+import dev.cairn.checkpoint.CheckpointStreamFactory;
+import dev.cairn.checkpoint.CheckpointedStateScope;
+import dev.cairn.checkpoint.StateHandleReader;
+import dev.cairn.checkpoint.StreamStateHandle;
+import dev.cairn.error.CheckpointException;
+import dev.cairn.error.CorruptCheckpointException;
+import dev.cairn.error.StorageException;
+import dev.cairn.format.snapshot.SnapshotStreams;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.SstFileReader;
+
+/**
+ * Moves snapshot files between the local disk and checkpoint storage on the transfer threads, and
+ * verifies every SST file with RocksDB's own block checksums before it is uploaded and after it is
+ * downloaded, so a corrupt file never enters (or spreads through) incremental checkpoints.
+ */
+final class SnapshotFiles {
+    private static final int COPY_BUFFER = 64 << 10;
+
+    private final ExecutorService transfers;
+    private final Options readerOptions;
+    private final String operatorId;
+
+    SnapshotFiles(ExecutorService transfers, Options readerOptions, String operatorId) {
+        this.transfers = transfers;
+        this.readerOptions = readerOptions;
+        this.operatorId = operatorId;
+    }
+
+    static boolean isSst(String name) {
+        return name.endsWith(".sst");
+    }
+
+    /** Fails with a {@link CorruptCheckpointException} naming {@code what} unless every block checksum matches. */
+    void verify(Path sst, String what) {
+        try (SstFileReader reader = new SstFileReader(readerOptions)) {
+            reader.open(sst.toString());
+            reader.verifyChecksum();
+        } catch (RocksDBException e) {
+            throw new CorruptCheckpointException(what, "RocksDB checksum verification of SST file "
+                    + sst.getFileName() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Uploads {@code file} into a new stream of {@code scope}; SST files are verified first. */
+    StreamStateHandle upload(Path file, CheckpointStreamFactory streams, CheckpointedStateScope scope) {
+        if (isSst(file.getFileName().toString())) {
+            verify(file, "local SST file " + file);
+        }
+        try (CheckpointStateOutputStream out = streams.createOutputStream(scope);
+                InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[COPY_BUFFER];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, n);
+            }
+            return out.commit();
+        } catch (IOException e) {
+            throw new StorageException("uploading " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@code bytes} into a new stream of {@code scope}. */
+    static StreamStateHandle write(byte[] bytes, CheckpointStreamFactory streams, CheckpointedStateScope scope) {
+        try (CheckpointStateOutputStream out = streams.createOutputStream(scope)) {
+            out.write(bytes, 0, bytes.length);
+            return out.commit();
+        }
+    }
+
+    /** Downloads every file into {@code directory} under its name, verifying SST files afterwards. */
+    void download(Map<String, StreamStateHandle> files, Path directory, StateHandleReader reader) {
+        List<Callable<Object>> tasks = new ArrayList<>();
+        for (Map.Entry<String, StreamStateHandle> e : files.entrySet()) {
+            tasks.add(() -> {
+                Path target = directory.resolve(e.getKey());
+                String source = SnapshotStreams.describe(e.getValue(), operatorId);
+                copy(e.getValue(), source, target, reader);
+                if (isSst(e.getKey())) {
+                    verify(target, source);
+                }
+                return null;
+            });
+        }
+        runAll(tasks);
+    }
+
+    static byte[] readAll(StreamStateHandle handle, StateHandleReader reader, String source, long maxBytes) {
+        if (handle.stateSize() > maxBytes) {
+            throw new CorruptCheckpointException(source, "stream of " + handle.stateSize() + " bytes exceeds the limit "
+                    + maxBytes);
+        }
+        byte[] bytes = new byte[(int) handle.stateSize()];
+        try (SeekableInputStream in = reader.open(handle)) {
+            in.readFully(bytes, 0, bytes.length);
+            if (in.read() >= 0) {
+                throw new CorruptCheckpointException(source, "stream is longer than its recorded "
+                        + bytes.length + " bytes");
+            }
+        } catch (StorageException e) {
+            if (e.getCause() instanceof java.io.EOFException) {
+                throw new CorruptCheckpointException(source, "stream is shorter than its recorded " + bytes.length
+                        + " bytes", e);
+            }
+            throw e;
+        }
+        return bytes;
+    }
+
+    private static void copy(StreamStateHandle handle, String source, Path target, StateHandleReader reader) {
+        long expected = handle.stateSize();
+        long copied = 0;
+        try (SeekableInputStream in = reader.open(handle);
+                OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE)) {
+            byte[] buffer = new byte[COPY_BUFFER];
+            int n;
+            while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
+                copied += n;
+                if (copied > expected) {
+                    break;
+                }
+                out.write(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new StorageException("downloading " + source + " to " + target + " failed: " + e.getMessage(), e);
+        }
+        if (copied != expected) {
+            throw new CorruptCheckpointException(source, "has " + (copied > expected ? "more" : copied) + " bytes, "
+                    + "but its handle records " + expected);
+        }
+    }
+
+    /**
+     * Runs {@code tasks} on the transfer threads and waits for all of them, so no transfer still
+     * touches files the caller deletes next; the first failure is thrown.
+     */
+    <T> List<T> runAll(List<Callable<T>> tasks) {
+        List<Future<T>> futures = new ArrayList<>(tasks.size());
+        RuntimeException rejected = null;
+        for (Callable<T> task : tasks) {
+            try {
+                futures.add(transfers.submit(task));
+            } catch (RejectedExecutionException e) {
+                rejected = new CheckpointException("the transfer threads of operator " + operatorId
+                        + " are shut down", e);
+                break;
+            }
+        }
+        List<T> results = new ArrayList<>(tasks.size());
+        Throwable failure = rejected;
+        boolean interrupted = false;
+        for (Future<T> f : futures) {
+            while (true) {
+                try {
+                    results.add(f.get());
+                    break;
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause();
+                    }
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        if (failure != null) {
+            throw new StorageException("a file transfer of operator " + operatorId + " failed: " + failure, failure);
+        }
+        return results;
+    }
+}
