@@ -1,5 +1,6 @@
 package dev.cairn.backend.memory;
 
+import dev.cairn.backend.AsyncSnapshotTask;
 import dev.cairn.backend.KeyedBackendParameters;
 import dev.cairn.backend.KeyedStateBackend;
 import dev.cairn.backend.SnapshotType;
@@ -321,7 +322,7 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
         ensureOpen();
         Objects.requireNonNull(streams, "streams");
         if (tables.isEmpty() && restored.isEmpty()) {
-            return SnapshotTask.completed(null);
+            return AsyncSnapshotTask.completed(null);
         }
         List<KeyedStateMetaInfo> metas = new ArrayList<>();
         List<StateTable.Pinned<K, ?>> pinned = new ArrayList<>();
@@ -335,7 +336,7 @@ final class HeapKeyedStateBackend<K> implements KeyedStateBackend<K> {
         }
         KeyedSnapshotHeader header = new KeyedSnapshotHeader(keySerializerSnapshot, maxParallelism, range, compression,
                 metas);
-        return new SnapshotTask<>(() -> write(streams, header, pinned, carried),
+        return new AsyncSnapshotTask<>(() -> write(streams, header, pinned, carried),
                 () -> pinned.forEach(StateTable.Pinned::release));
     }
 

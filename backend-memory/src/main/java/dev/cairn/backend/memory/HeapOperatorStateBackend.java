@@ -1,5 +1,6 @@
 package dev.cairn.backend.memory;
 
+import dev.cairn.backend.AsyncSnapshotTask;
 import dev.cairn.backend.OperatorStateBackend;
 import dev.cairn.backend.SnapshotType;
 import dev.cairn.checkpoint.CheckpointStateOutputStream;
@@ -174,7 +175,7 @@ final class HeapOperatorStateBackend implements OperatorStateBackend {
         ensureOpen();
         Objects.requireNonNull(streams, "streams");
         if (cells.isEmpty() && restored.isEmpty()) {
-            return SnapshotTask.completed(null);
+            return AsyncSnapshotTask.completed(null);
         }
         List<OperatorStateMetaInfo> metas = new ArrayList<>();
         List<OperatorStateCell<?, ?>> pinnedCells = new ArrayList<>(cells.values());
@@ -187,7 +188,7 @@ final class HeapOperatorStateBackend implements OperatorStateBackend {
         for (Restored r : carried) {
             metas.add(r.meta());
         }
-        return new SnapshotTask<>(() -> {
+        return new AsyncSnapshotTask<>(() -> {
             try (CheckpointStateOutputStream out = streams.createOutputStream(CheckpointedStateScope.EXCLUSIVE)) {
                 OperatorSnapshotWriter writer = new OperatorSnapshotWriter(out, metas);
                 for (int i = 0; i < pinnedCells.size(); i++) {

@@ -1,5 +1,6 @@
 package dev.cairn.backend.rocksdb;
 
+import dev.cairn.backend.AsyncSnapshotTask;
 import dev.cairn.backend.KeyedBackendParameters;
 import dev.cairn.backend.KeyedStateBackend;
 import dev.cairn.backend.SnapshotType;
@@ -591,7 +592,7 @@ final class RocksDbKeyedStateBackend<K> implements KeyedStateBackend<K> {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(streams, "streams");
         if (states.isEmpty()) {
-            return SnapshotTask.completed(null);
+            return AsyncSnapshotTask.completed(null);
         }
         if (type == SnapshotType.CHECKPOINT && options.incremental()) {
             return incrementalSnapshot(checkpointId, streams);
@@ -618,7 +619,7 @@ final class RocksDbKeyedStateBackend<K> implements KeyedStateBackend<K> {
         Map<String, StreamStateHandle> reusable = tracker.confirmed();
         byte[] meta = SnapshotMetaFormat.write(new SnapshotMetaFormat.Meta(keySerializerSnapshot, maxParallelism,
                 range, metas()));
-        return new SnapshotTask<>(() -> {
+        return new AsyncSnapshotTask<>(() -> {
             ResourceGuard.Lease lease = guard.acquire();
             try {
                 IncrementalKeyedStateHandle handle = upload(checkpointId, local, reusable, meta, streams);
@@ -681,7 +682,7 @@ final class RocksDbKeyedStateBackend<K> implements KeyedStateBackend<K> {
         synchronized (snapshotLock) {
             openSnapshots.add(snapshot);
         }
-        return new SnapshotTask<>(() -> {
+        return new AsyncSnapshotTask<>(() -> {
             ResourceGuard.Lease lease = guard.acquire();
             try {
                 KeyedStateHandle handle = writeFull(snapshot, header, entries, streams);
