@@ -80,6 +80,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--storage", description = "Checkpoint storage URI (default: file://<data-dir>/checkpoints) or 'memory'.")
     String storage;
 
+    @Option(names = "--storage-option", paramLabel = "KEY=VALUE",
+            description = "A checkpoint storage option, repeatable (e.g. s3.endpoint=http://127.0.0.1:9000, "
+                    + "s3.path-style-access=true, s3.access-key=…, s3.secret-key=…).")
+    Map<String, String> storageOptions = new LinkedHashMap<>();
+
     @Option(names = "--data-dir", defaultValue = "cairn-data", description = "Where checkpoints and output go (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
@@ -132,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
         List<CheckpointStats> checkpoints = new CopyOnWriteArrayList<>();
         List<Map<String, Object>> restores = new CopyOnWriteArrayList<>();
 
-        try (CheckpointStorage checkpointStorage = CheckpointStorages.create(storageUri, JOB_ID, Map.of())) {
+        try (CheckpointStorage checkpointStorage = CheckpointStorages.create(storageUri, JOB_ID, Map.copyOf(storageOptions))) {
             Optional<CompletedCheckpoint> resumeFrom = Optional.empty();
             if (resume) {
                 List<CompletedCheckpoint> retained = checkpointStorage.completedCheckpoints();

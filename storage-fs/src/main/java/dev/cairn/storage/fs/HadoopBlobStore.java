@@ -1,0 +1,658 @@
+package dev.cairn.storage.fs;
+
+import dev.cairn.blob.BlobInfo;
+import dev.cairn.blob.BlobOutputStream;
+import dev.cairn.blob.BlobStore;
+import dev.cairn.blob.InputBlob;
+import dev.cairn.blob.Locations;
+import dev.cairn.blob.SeekableInputStream;
+import dev.cairn.blob.SupportsBulkDelete;
+import dev.cairn.blob.SupportsPrefixListing;
+import dev.cairn.error.BlobAlreadyExistsException;
+import dev.cairn.error.BlobNotFoundException;
+import dev.cairn.error.ConfigurationException;
+import dev.cairn.error.StorageException;
+import java.io.EOFException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.StreamCapabilities;
+import org.apache.hadoop.hdfs.DistributedFileSystem;
+
+/**
+ * A blob store on a Hadoop {@link FileSystem} ({@code hdfs://}, {@code viewfs://}, …), for checkpoints
+ * on a cluster's shared file system.
+ *
+ * <p>A write goes to a hidden temporary file next to its target ({@code .<name>.<random>.inprogress},
+ * never listed). {@link BlobOutputStream#commit()} calls {@code hsync} (the bytes are on the
+ * DataNodes' disks), closes the file and renames it to the target without overwriting: on HDFS the
+ * NameNode refuses a rename onto an existing name atomically, so of concurrent commits to one
+ * location exactly one wins. Closing without a commit deletes the temporary file.
+ *
+ * <p>One {@link FileSystem} instance per scheme and authority is created on first use (not taken
+ * from Hadoop's shared cache, so closing this store never closes another user's client) and
+ * closed with the store. Thread-safe; each stream it returns is for one thread.
+ */
+public final class HadoopBlobStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete {
+    /** Default size of the write and read buffers. */
+    public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
+
+    private static final System.Logger LOG = System.getLogger(HadoopBlobStore.class.getName());
+    private static final String TEMP_SUFFIX = FileLocations.TEMP_SUFFIX;
+    private static final int MAX_REPORTED_FAILURES = 5;
+
+    private final String scheme;
+    private final Configuration conf;
+    private final int bufferSize;
+    private final Map<String, FileSystem> fileSystems = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /**
+     * A store for locations of {@code scheme}, with Hadoop clients configured by {@code conf}.
+     * The configuration is copied.
+     */
+    public HadoopBlobStore(String scheme, Configuration conf, int bufferSize) {
+        this.scheme = Objects.requireNonNull(scheme, "scheme").toLowerCase(Locale.ROOT);
+        this.conf = new Configuration(Objects.requireNonNull(conf, "conf"));
+        if (bufferSize < 1) {
+            throw new ConfigurationException("buffer size must be positive, got " + bufferSize);
+        }
+        this.bufferSize = bufferSize;
+    }
+
+    /** The URI scheme this store serves. */
+    public String scheme() {
+        return scheme;
+    }
+
+    @Override
+    public BlobOutputStream create(String location) {
+        Path target = blobPath(location);
+        FileSystem fs = fileSystem(target);
+        Path temp = new Path(target.getParent(), tempName(target.getName()));
+        try {
+            FSDataOutputStream out = fs.create(temp, false, bufferSize);
+            return new HadoopOutputStream(location, fs, target, temp, out);
+        } catch (IOException e) {
+            throw failure(location, "create", e);
+        }
+    }
+
+    @Override
+    public InputBlob open(String location) {
+        Path path = blobPath(location);
+        FileSystem fs = fileSystem(path);
+        FileStatus status;
+        try {
+            status = fs.getFileStatus(path);
+        } catch (FileNotFoundException e) {
+            throw new BlobNotFoundException(location, e);
+        } catch (IOException e) {
+            throw failure(location, "open", e);
+        }
+        if (!status.isFile()) {
+            throw new BlobNotFoundException(location);
+        }
+        return new HadoopInputBlob(location, fs, path, status.getLen());
+    }
+
+    @Override
+    public boolean exists(String location) {
+        Path path = blobPath(location);
+        try {
+            return fileSystem(path).getFileStatus(path).isFile();
+        } catch (FileNotFoundException e) {
+            return false;
+        } catch (IOException e) {
+            throw failure(location, "exists", e);
+        }
+    }
+
+    @Override
+    public void delete(String location) {
+        Path path = blobPath(location);
+        FileSystem fs = fileSystem(path);
+        try {
+            FileStatus status = fs.getFileStatus(path);
+            if (!status.isFile()) {
+                return;
+            }
+            fs.delete(path, false);
+        } catch (FileNotFoundException e) {
+            return;
+        } catch (IOException e) {
+            throw failure(location, "delete", e);
+        }
+        pruneIfEmpty(fs, path.getParent());
+    }
+
+    @Override
+    public void deleteAll(Iterable<String> locations) {
+        List<RuntimeException> failures = new ArrayList<>();
+        int attempted = 0;
+        for (String location : locations) {
+            attempted++;
+            try {
+                delete(location);
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        if (failures.isEmpty()) {
+            return;
+        }
+        StringBuilder message = new StringBuilder().append(failures.size()).append(" of ").append(attempted)
+                .append(" deletions failed:");
+        for (int i = 0; i < Math.min(MAX_REPORTED_FAILURES, failures.size()); i++) {
+            message.append("\n  ").append(failures.get(i).getMessage());
+        }
+        if (failures.size() > MAX_REPORTED_FAILURES) {
+            message.append("\n  … and ").append(failures.size() - MAX_REPORTED_FAILURES).append(" more");
+        }
+        StorageException report = new StorageException(message.toString(), failures.get(0));
+        failures.subList(1, failures.size()).forEach(report::addSuppressed);
+        throw report;
+    }
+
+    @Override
+    public Iterable<BlobInfo> list(String prefix) {
+        String directoryLocation;
+        String namePrefix;
+        if (prefix.endsWith("/")) {
+            directoryLocation = Locations.directory(prefix);
+            namePrefix = "";
+        } else {
+            directoryLocation = Locations.parent(prefix);
+            namePrefix = Locations.name(prefix);
+        }
+        Path directory = checkedPath(directoryLocation, true);
+        FileSystem fs = fileSystem(directory);
+        List<BlobInfo> found = new ArrayList<>();
+        try {
+            walk(fs, directory, directoryLocation, namePrefix, found);
+        } catch (IOException e) {
+            throw failure(prefix, "list", e);
+        }
+        return found;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        IOException problem = null;
+        for (FileSystem fs : fileSystems.values()) {
+            try {
+                fs.close();
+            } catch (IOException e) {
+                if (problem == null) {
+                    problem = e;
+                } else {
+                    problem.addSuppressed(e);
+                }
+            }
+        }
+        fileSystems.clear();
+        if (problem != null) {
+            throw new StorageException(scheme + " blob store: closing the Hadoop file system failed: "
+                    + problem.getMessage(), problem);
+        }
+    }
+
+    private static void walk(FileSystem fs, Path directory, String directoryLocation, String namePrefix,
+            List<BlobInfo> found) throws IOException {
+        FileStatus[] entries;
+        try {
+            entries = fs.listStatus(directory);
+        } catch (FileNotFoundException e) {
+            return;
+        }
+        for (FileStatus entry : entries) {
+            String name = entry.getPath().getName();
+            if (!name.startsWith(namePrefix)) {
+                continue;
+            }
+            if (entry.isDirectory()) {
+                walk(fs, entry.getPath(), directoryLocation + name + "/", "", found);
+            } else if (entry.isFile() && !isTempName(name)) {
+                found.add(new BlobInfo(directoryLocation + name, entry.getLen()));
+            }
+        }
+    }
+
+    private static void pruneIfEmpty(FileSystem fs, Path directory) {
+        if (directory == null || directory.isRoot()) {
+            return;
+        }
+        try {
+            FileStatus[] left = fs.listStatus(directory);
+            if (left.length == 0) {
+                fs.delete(directory, false);
+            }
+        } catch (IOException e) {
+            // Not empty any more (a writer got there first), already gone, or not ours to remove.
+            LOG.log(System.Logger.Level.DEBUG, "could not remove empty directory " + directory, e);
+        }
+    }
+
+    static boolean isTempName(String name) {
+        return name.startsWith(".") && name.endsWith(TEMP_SUFFIX);
+    }
+
+    private static String tempName(String targetName) {
+        StringBuilder name = new StringBuilder(".");
+        targetName.codePoints().limit(64).forEach(name::appendCodePoint);
+        return name.append('.').append(Long.toHexString(ThreadLocalRandom.current().nextLong()))
+                .append(TEMP_SUFFIX).toString();
+    }
+
+    private Path blobPath(String location) {
+        Path path = checkedPath(location, false);
+        if (isTempName(path.getName())) {
+            throw invalid(location, "file names starting with '.' and ending with '" + TEMP_SUFFIX
+                    + "' are reserved for in-progress writes");
+        }
+        return path;
+    }
+
+    private Path checkedPath(String location, boolean directory) {
+        Objects.requireNonNull(location, "location");
+        URI uri;
+        try {
+            uri = new URI(location);
+        } catch (java.net.URISyntaxException e) {
+            throw invalid(location, "not a valid URI (" + e.getReason() + ")");
+        }
+        if (uri.getScheme() == null || !uri.getScheme().equalsIgnoreCase(scheme)) {
+            throw invalid(location, "expected a " + scheme + ":// location");
+        }
+        if (uri.getQuery() != null || uri.getFragment() != null) {
+            throw invalid(location, "a query or fragment is not allowed");
+        }
+        String path = uri.getPath();
+        if (path == null || !path.startsWith("/")) {
+            throw invalid(location, "the path must be absolute");
+        }
+        if (!directory && path.endsWith("/")) {
+            throw invalid(location, "a blob location must not end with '/'");
+        }
+        for (String segment : path.substring(1).split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw invalid(location, "'.' and '..' segments are not allowed");
+            }
+            if (segment.isEmpty() && !(directory && path.endsWith("/"))) {
+                throw invalid(location, "empty path segments are not allowed");
+            }
+        }
+        return new Path(uri);
+    }
+
+    private static ConfigurationException invalid(String location, String reason) {
+        return new ConfigurationException("'" + Locations.printable(location) + "' is not a valid blob location: "
+                + reason);
+    }
+
+    private FileSystem fileSystem(Path path) {
+        if (closed) {
+            throw new StorageException(scheme + " blob store is closed");
+        }
+        URI uri = path.toUri();
+        String key = uri.getScheme().toLowerCase(Locale.ROOT) + "://"
+                + (uri.getAuthority() == null ? "" : uri.getAuthority().toLowerCase(Locale.ROOT));
+        return fileSystems.computeIfAbsent(key, k -> {
+            try {
+                return FileSystem.newInstance(URI.create(k + "/"), conf);
+            } catch (IOException e) {
+                throw new StorageException(k + ": connecting the Hadoop file system failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private static StorageException failure(String location, String what, IOException e) {
+        return new StorageException(location + ": " + what + " failed: " + e, e);
+    }
+
+    /** Publishes {@code temp} as {@code target} without replacing anything; on success {@code temp} is gone. */
+    private static void renameCreateOnly(String location, FileSystem fs, Path temp, Path target) throws IOException {
+        if (fs instanceof DistributedFileSystem dfs) {
+            try {
+                dfs.rename(temp, target, Options.Rename.NONE);
+                return;
+            } catch (FileAlreadyExistsException e) {
+                throw new BlobAlreadyExistsException(location);
+            }
+        }
+        if (fs.rename(temp, target)) {
+            return;
+        }
+        if (fs.exists(target)) {
+            throw new BlobAlreadyExistsException(location);
+        }
+        throw new IOException("renaming " + temp + " to " + target + " was refused");
+    }
+
+    /** The bytes of one blob on their way to a temporary file. */
+    private final class HadoopOutputStream extends BlobOutputStream {
+        private final String location;
+        private final FileSystem fs;
+        private final Path target;
+        private final Path temp;
+        private final FSDataOutputStream out;
+        private long position;
+        private boolean finished;
+        private boolean committed;
+        private IOException writeFailure;
+
+        HadoopOutputStream(String location, FileSystem fs, Path target, Path temp, FSDataOutputStream out) {
+            this.location = location;
+            this.fs = fs;
+            this.target = target;
+            this.temp = temp;
+            this.out = out;
+        }
+
+        @Override
+        public long position() {
+            return position;
+        }
+
+        @Override
+        public void write(int b) {
+            ensureWritable();
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                writeFailure = e;
+                throw failure(location, "write", e);
+            }
+            position++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            Objects.checkFromIndexSize(off, len, b.length);
+            ensureWritable();
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                writeFailure = e;
+                throw failure(location, "write", e);
+            }
+            position += len;
+        }
+
+        @Override
+        public void flush() {
+            ensureWritable();
+            try {
+                out.flush();
+            } catch (IOException e) {
+                writeFailure = e;
+                throw failure(location, "flush", e);
+            }
+        }
+
+        @Override
+        public BlobInfo commit() {
+            ensureWritable();
+            try {
+                if (out.hasCapability(StreamCapabilities.HSYNC)) {
+                    out.hsync();
+                } else if (out.hasCapability(StreamCapabilities.HFLUSH)) {
+                    out.hflush();
+                }
+                out.close();
+                renameCreateOnly(location, fs, temp, target);
+            } catch (IOException e) {
+                throw abortAfter(failure(location, "commit", e));
+            } catch (RuntimeException e) {
+                throw abortAfter(e);
+            }
+            finished = true;
+            committed = true;
+            return new BlobInfo(location, position);
+        }
+
+        @Override
+        public void close() {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            IOException problem = null;
+            try {
+                out.close();
+            } catch (IOException e) {
+                problem = e;
+            }
+            try {
+                fs.delete(temp, false);
+            } catch (IOException e) {
+                if (problem == null) {
+                    problem = e;
+                } else {
+                    problem.addSuppressed(e);
+                }
+            }
+            if (problem != null) {
+                throw failure(location, "abort", problem);
+            }
+            pruneIfEmpty(fs, temp.getParent());
+        }
+
+        private RuntimeException abortAfter(RuntimeException cause) {
+            if (!finished) {
+                try {
+                    close();
+                } catch (RuntimeException e) {
+                    cause.addSuppressed(e);
+                }
+            }
+            return cause;
+        }
+
+        private void ensureWritable() {
+            if (committed) {
+                throw new StorageException(location + ": the blob is already committed; blobs are immutable");
+            }
+            if (finished) {
+                throw new StorageException(location + ": the stream is closed (aborted)");
+            }
+            if (writeFailure != null) {
+                throw new StorageException(location + ": an earlier write failed, so this blob can only be "
+                        + "aborted", writeFailure);
+            }
+        }
+    }
+
+    /** A committed file: its length at open time, positioned reads and seekable streams. */
+    private final class HadoopInputBlob implements InputBlob {
+        private final String location;
+        private final FileSystem fs;
+        private final Path path;
+        private final long length;
+
+        HadoopInputBlob(String location, FileSystem fs, Path path, long length) {
+            this.location = location;
+            this.fs = fs;
+            this.path = path;
+            this.length = length;
+        }
+
+        @Override
+        public String location() {
+            return location;
+        }
+
+        @Override
+        public long length() {
+            return length;
+        }
+
+        @Override
+        public SeekableInputStream newStream() {
+            return new HadoopSeekableInputStream(location, openStream(), length);
+        }
+
+        @Override
+        public void readFully(long position, byte[] buffer, int offset, int len) {
+            Objects.checkFromIndexSize(offset, len, buffer.length);
+            if (position < 0 || position > length - len) {
+                throw new StorageException(location + ": cannot read " + len + " bytes at position " + position
+                        + ", the blob holds " + length + " bytes", new EOFException());
+            }
+            if (len == 0) {
+                return;
+            }
+            try (FSDataInputStream in = openStream()) {
+                in.readFully(position, buffer, offset, len);
+            } catch (IOException e) {
+                throw failure(location, "read at position " + position, e);
+            }
+        }
+
+        private FSDataInputStream openStream() {
+            try {
+                return fs.open(path, bufferSize);
+            } catch (FileNotFoundException e) {
+                throw new BlobNotFoundException(location, e);
+            } catch (IOException e) {
+                throw failure(location, "open", e);
+            }
+        }
+    }
+
+    /** A seekable stream over an {@link FSDataInputStream} of known length. */
+    private static final class HadoopSeekableInputStream extends SeekableInputStream {
+        private final String location;
+        private final FSDataInputStream in;
+        private final long length;
+        private long position;
+        private boolean closed;
+
+        HadoopSeekableInputStream(String location, FSDataInputStream in, long length) {
+            this.location = location;
+            this.in = in;
+            this.length = length;
+        }
+
+        @Override
+        public long position() {
+            return position;
+        }
+
+        @Override
+        public void seek(long target) {
+            ensureOpen();
+            if (target < 0 || target > length) {
+                throw new StorageException(location + ": seek to " + target + " outside [0, " + length + "]");
+            }
+            if (target == position) {
+                return;
+            }
+            if (target < length) {
+                try {
+                    in.seek(target);
+                } catch (IOException e) {
+                    throw failure(location, "seek to " + target, e);
+                }
+            }
+            position = target;
+        }
+
+        @Override
+        public int read() {
+            ensureOpen();
+            if (position >= length) {
+                return -1;
+            }
+            syncPosition();
+            try {
+                int b = in.read();
+                if (b < 0) {
+                    throw truncated();
+                }
+                position++;
+                return b;
+            } catch (IOException e) {
+                throw failure(location, "read", e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            Objects.checkFromIndexSize(off, len, b.length);
+            ensureOpen();
+            if (len == 0) {
+                return 0;
+            }
+            if (position >= length) {
+                return -1;
+            }
+            syncPosition();
+            try {
+                int n = in.read(b, off, (int) Math.min(len, length - position));
+                if (n < 0) {
+                    throw truncated();
+                }
+                position += n;
+                return n;
+            } catch (IOException e) {
+                throw failure(location, "read", e);
+            }
+        }
+
+        @Override
+        public int available() {
+            return (int) Math.min(Integer.MAX_VALUE, closed ? 0 : length - position);
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                in.close();
+            } catch (IOException e) {
+                throw failure(location, "close", e);
+            }
+        }
+
+        private void syncPosition() {
+            try {
+                if (in.getPos() != position) {
+                    in.seek(position);
+                }
+            } catch (IOException e) {
+                throw failure(location, "seek to " + position, e);
+            }
+        }
+
+        private StorageException truncated() {
+            return new StorageException(location + ": the file ended at " + position + " but was " + length
+                    + " bytes long when opened", new EOFException());
+        }
+
+        private void ensureOpen() {
+            if (closed) {
+                throw new StorageException(location + ": the stream is closed");
+            }
+        }
+    }
+}
