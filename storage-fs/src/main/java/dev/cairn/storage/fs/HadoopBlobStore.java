@@ -54,7 +54,6 @@ public final class HadoopBlobStore implements BlobStore, SupportsPrefixListing, 
 
     private static final System.Logger LOG = System.getLogger(HadoopBlobStore.class.getName());
     private static final String TEMP_SUFFIX = FileLocations.TEMP_SUFFIX;
-    private static final int MAX_REPORTED_FAILURES = 5;
 
     private final String scheme;
     private final Configuration conf;
@@ -143,30 +142,7 @@ public final class HadoopBlobStore implements BlobStore, SupportsPrefixListing, 
 
     @Override
     public void deleteAll(Iterable<String> locations) {
-        List<RuntimeException> failures = new ArrayList<>();
-        int attempted = 0;
-        for (String location : locations) {
-            attempted++;
-            try {
-                delete(location);
-            } catch (RuntimeException e) {
-                failures.add(e);
-            }
-        }
-        if (failures.isEmpty()) {
-            return;
-        }
-        StringBuilder message = new StringBuilder().append(failures.size()).append(" of ").append(attempted)
-                .append(" deletions failed:");
-        for (int i = 0; i < Math.min(MAX_REPORTED_FAILURES, failures.size()); i++) {
-            message.append("\n  ").append(failures.get(i).getMessage());
-        }
-        if (failures.size() > MAX_REPORTED_FAILURES) {
-            message.append("\n  … and ").append(failures.size() - MAX_REPORTED_FAILURES).append(" more");
-        }
-        StorageException report = new StorageException(message.toString(), failures.get(0));
-        failures.subList(1, failures.size()).forEach(report::addSuppressed);
-        throw report;
+        SupportsBulkDelete.deleteEach(this, locations);
     }
 
     @Override

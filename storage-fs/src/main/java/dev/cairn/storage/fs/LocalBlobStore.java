@@ -71,7 +71,6 @@ public final class LocalBlobStore implements BlobStore, SupportsPrefixListing, S
 
     private static final System.Logger LOG = System.getLogger(LocalBlobStore.class.getName());
     private static final int CREATE_ATTEMPTS = 32;
-    private static final int MAX_REPORTED_FAILURES = 5;
     private static final boolean DIRECTORY_SYNC_SUPPORTED = File.separatorChar == '/';
 
     private final PublishMode publishMode;
@@ -171,30 +170,7 @@ public final class LocalBlobStore implements BlobStore, SupportsPrefixListing, S
 
     @Override
     public void deleteAll(Iterable<String> locations) {
-        List<RuntimeException> failures = new ArrayList<>();
-        int attempted = 0;
-        for (String location : locations) {
-            attempted++;
-            try {
-                delete(location);
-            } catch (RuntimeException e) {
-                failures.add(e);
-            }
-        }
-        if (failures.isEmpty()) {
-            return;
-        }
-        StringBuilder message = new StringBuilder().append(failures.size()).append(" of ").append(attempted)
-                .append(" deletions failed:");
-        for (int i = 0; i < Math.min(MAX_REPORTED_FAILURES, failures.size()); i++) {
-            message.append("\n  ").append(failures.get(i).getMessage());
-        }
-        if (failures.size() > MAX_REPORTED_FAILURES) {
-            message.append("\n  … and ").append(failures.size() - MAX_REPORTED_FAILURES).append(" more");
-        }
-        StorageException report = new StorageException(message.toString(), failures.get(0));
-        failures.subList(1, failures.size()).forEach(report::addSuppressed);
-        throw report;
+        SupportsBulkDelete.deleteEach(this, locations);
     }
 
     @Override

@@ -88,7 +88,6 @@ public final class S3BlobStore implements BlobStore, SupportsPrefixListing, Supp
     static final String METADATA_NAME = "_metadata";
     private static final int INITIAL_BUFFER = 64 * 1024;
     private static final int DELETE_BATCH = 1000;
-    private static final int MAX_REPORTED_FAILURES = 5;
     private static final char[] ENTROPY_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final AtomicInteger STORES = new AtomicInteger();
 
@@ -256,15 +255,7 @@ public final class S3BlobStore implements BlobStore, SupportsPrefixListing, Supp
         if (failures.isEmpty()) {
             return;
         }
-        StringBuilder message = new StringBuilder().append(failures.size()).append(" of ").append(attempted)
-                .append(" deletions failed:");
-        for (int i = 0; i < Math.min(MAX_REPORTED_FAILURES, failures.size()); i++) {
-            message.append("\n  ").append(failures.get(i));
-        }
-        if (failures.size() > MAX_REPORTED_FAILURES) {
-            message.append("\n  … and ").append(failures.size() - MAX_REPORTED_FAILURES).append(" more");
-        }
-        throw new StorageException(message.toString(), firstCause);
+        throw SupportsBulkDelete.failureReport(attempted, failures, firstCause);
     }
 
     @Override
