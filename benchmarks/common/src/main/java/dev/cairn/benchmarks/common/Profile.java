@@ -1,0 +1,54 @@
+package dev.cairn.benchmarks.common;
+
+import java.util.Locale;
+
+/**
+ * The size of a benchmark run, chosen by the system property {@code cairn.bench.profile} ({@code smoke},
+ * {@code quick} or {@code full}; default {@code full}). {@code benchmarks/run.sh} passes it to every forked JVM.
+ * Iteration counts are set by the script; this only fixes the amount of state each suite builds.
+ */
+public enum Profile {
+    /** Tiny sizes: proves in CI that every benchmark runs, measures nothing. */
+    SMOKE(2_000, 2_000, 20_000, 4L << 20, 8L << 20, 4L << 20),
+    /** Under 15 minutes on 2 cores for all suites together. */
+    QUICK(500_000, 500_000, 1_000_000, 64L << 20, 256L << 20, 256L << 20),
+    /** The sizes of the issue: 500 k + 500 k keys, 10 M large-state keys, 256 MiB snapshots, 2.2 GB rescale. */
+    FULL(500_000, 500_000, 10_000_000, 256L << 20, 2_200L * 1_000_000L, 256L << 20);
+
+    /** The property naming the profile. */
+    public static final String PROPERTY = "cairn.bench.profile";
+
+    /** Keys loaded into state before measuring (flink-benchmarks: setupKeyCount). */
+    public final int preloadedKeys;
+    /** Keys not yet in state, used by insert benchmarks (flink-benchmarks: newKeyCount). */
+    public final int newKeys;
+    /** Keys of the large-state profile (96-byte keys, 128-byte values). */
+    public final int largeStateKeys;
+    /** Bytes of keyed state for the snapshot suite. */
+    public final long snapshotStateBytes;
+    /** Bytes of keyed state for the restore and rescale suite. */
+    public final long rescaleStateBytes;
+    /** Bytes of the checkpoint file of the storage suite. */
+    public final long storageFileBytes;
+
+    Profile(int preloadedKeys, int newKeys, int largeStateKeys, long snapshotStateBytes, long rescaleStateBytes,
+            long storageFileBytes) {
+        this.preloadedKeys = preloadedKeys;
+        this.newKeys = newKeys;
+        this.largeStateKeys = largeStateKeys;
+        this.snapshotStateBytes = snapshotStateBytes;
+        this.rescaleStateBytes = rescaleStateBytes;
+        this.storageFileBytes = storageFileBytes;
+    }
+
+    /** The profile named by {@link #PROPERTY}; an unknown name is refused naming the property. */
+    public static Profile current() {
+        String name = System.getProperty(PROPERTY, "full").trim();
+        try {
+            return valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    PROPERTY + "=" + name + " is not a profile: use smoke, quick or full", e);
+        }
+    }
+}
