@@ -19,6 +19,7 @@ public final class Systems {
     public static final String CAIRN_FILE = "cairn-file";
     public static final String CAIRN_HDFS = "cairn-hdfs";
     public static final String CAIRN_S3 = "cairn-s3";
+    public static final String FLINK_FS = "flink-fs";
     public static final String RAW_FILECHANNEL = "raw-filechannel";
 
     private Systems() {
