@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.ExportImportFilesMetaData;
+import org.rocksdb.ImportColumnFamilyOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 
@@ -37,6 +40,11 @@ final class Database implements AutoCloseable {
 
     /** Opens (or creates) the database at {@code path} with every column family it has. */
     static Database open(Path path, NativeResources resources) {
+        return open(path, resources, resources.columnOptions);
+    }
+
+    /** As {@link #open(Path, NativeResources)}, its existing column families opened with {@code columnOptions}. */
+    static Database open(Path path, NativeResources resources, ColumnFamilyOptions columnOptions) {
         Set<String> names = new LinkedHashSet<>();
         names.add(DEFAULT);
         try {
@@ -49,7 +57,7 @@ final class Database implements AutoCloseable {
             }
             List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
             for (String name : names) {
-                descriptors.add(new ColumnFamilyDescriptor(NativeResources.name(name), resources.columnOptions));
+                descriptors.add(new ColumnFamilyDescriptor(NativeResources.name(name), columnOptions));
             }
             List<ColumnFamilyHandle> opened = new ArrayList<>();
             RocksDB db = RocksDB.open(resources.dbOptions, path.toString(), descriptors, opened);
@@ -90,6 +98,25 @@ final class Database implements AutoCloseable {
             return h;
         } catch (RocksDBException e) {
             throw failure("creating column family '" + name + "' in " + path, e);
+        }
+    }
+
+    /**
+     * Creates column family {@code name} from the SST files of {@code exports} (key ranges must not
+     * overlap); the files are hard-linked into the database and unlinked from the export directories.
+     */
+    ColumnFamilyHandle importFamily(String name, List<ExportImportFilesMetaData> exports) {
+        if (families.containsKey(name)) {
+            throw new IllegalStateException("column family '" + name + "' exists in " + path);
+        }
+        try (ImportColumnFamilyOptions options = new ImportColumnFamilyOptions().setMoveFiles(true)) {
+            ColumnFamilyHandle h = db.createColumnFamilyWithImport(new ColumnFamilyDescriptor(
+                    NativeResources.name(name), resources.columnOptions), options, exports);
+            families.put(name, h);
+            handles.add(h);
+            return h;
+        } catch (RocksDBException e) {
+            throw failure("importing column family '" + name + "' into " + path, e);
         }
     }
 
