@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
 
 /**
  * Writes a keyed snapshot in the canonical full format every backend reads:
@@ -26,6 +28,11 @@ import java.io.UncheckedIOException;
  * The writer does not close the stream; the caller does, after {@link #finish()} committed it.
  */
 public final class KeyedSnapshotWriter {
+    /** The largest block (uncompressed data of one key group) a frame can hold. */
+    static final long MAX_BLOCK_BYTES = Integer.MAX_VALUE - 64;
+    /** Buffers larger than this are dropped after a block, so one huge key group does not pin its memory. */
+    private static final int RETAINED_BUFFER_BYTES = 8 << 20;
+
     private final CheckpointStateOutputStream out;
     private final KeyedSnapshotHeader header;
     private final long[] offsets;
@@ -33,6 +40,8 @@ public final class KeyedSnapshotWriter {
     private final DataOutputStream[] sectionOutputs;
     private final int[] counts;
     private final ByteArrayOutputStream scratch = new ByteArrayOutputStream(64);
+    private final Block block = new Block();
+    private final Block payload = new Block();
     private final DataOutputStream scratchOut = new DataOutputStream(scratch);
     private int nextKeyGroup;
     private int currentKeyGroup = -1;
@@ -119,48 +128,63 @@ public final class KeyedSnapshotWriter {
         counts[stateIndex]++;
     }
 
-    /** Seals and writes the current key group's block. */
+    /**
+     * Seals and writes the current key group's block. The block is assembled once, in a buffer reused across key
+     * groups: frame length, envelope head, block header, data, CRC32C, so a key group's bytes are copied once from
+     * the state sections and once more only when compressed.
+     */
     public void endKeyGroup() {
         if (currentKeyGroup < 0) {
             throw new IllegalStateException("no key group was begun");
         }
-        FormatWriter data = new FormatWriter();
         int sectionCount = 0;
-        for (int c : counts) {
-            if (c > 0) {
+        long dataLength = 4;
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
                 sectionCount++;
+                dataLength += 8L + sections[i].size();
             }
         }
-        data.writeInt(sectionCount);
-        byte[] payload;
-        ByteArrayOutputStream assembled = new ByteArrayOutputStream(256);
-        try {
-            assembled.write(data.toByteArray());
-            DataOutputStream a = new DataOutputStream(assembled);
-            for (int i = 0; i < counts.length; i++) {
-                if (counts[i] > 0) {
-                    a.writeInt(i);
-                    a.writeInt(counts[i]);
-                    sections[i].writeTo(a);
-                    sections[i].reset();
-                    counts[i] = 0;
-                }
-            }
-            a.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (dataLength > MAX_BLOCK_BYTES) {
+            throw new IllegalStateException("key group " + currentKeyGroup + " holds " + dataLength
+                    + " bytes of state; a block holds at most " + MAX_BLOCK_BYTES);
         }
-        payload = assembled.toByteArray();
         SnapshotCompression codec = header.compression();
-        byte[] compressed = codec == SnapshotCompression.NONE ? payload : codec.compress(payload, 0, payload.length);
-        FormatWriter body = new FormatWriter();
-        body.writeInt(currentKeyGroup).writeByte(codec.code()).writeInt(payload.length);
-        byte[] prefix = body.toByteArray();
-        byte[] blockBody = new byte[prefix.length + compressed.length];
-        System.arraycopy(prefix, 0, blockBody, 0, prefix.length);
-        System.arraycopy(compressed, 0, blockBody, prefix.length, compressed.length);
-        offsets[currentKeyGroup - header.keyGroupRange().start()] = SnapshotStreams.writeFrame(out,
-                Envelope.seal(SnapshotStreams.KEYED_BLOCK_MAGIC, SnapshotStreams.VERSION, blockBody));
+        block.reset();
+        block.writeInt(0);
+        block.writeInt(SnapshotStreams.KEYED_BLOCK_MAGIC);
+        block.writeShort(SnapshotStreams.VERSION);
+        block.writeInt(currentKeyGroup);
+        block.writeByte(codec.code());
+        block.writeInt((int) dataLength);
+        Block data = codec == SnapshotCompression.NONE ? block : payload;
+        if (data == payload) {
+            payload.reset();
+        }
+        data.ensure((int) dataLength + 4);
+        data.writeInt(sectionCount);
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] > 0) {
+                data.writeInt(i);
+                data.writeInt(counts[i]);
+                data.append(sections[i]);
+                sections[i].reset();
+                counts[i] = 0;
+            }
+        }
+        if (data == payload) {
+            byte[] compressed = codec.compress(payload.array(), 0, payload.size());
+            block.write(compressed, 0, compressed.length);
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(block.array(), 4, block.size() - 4);
+        block.writeInt((int) crc.getValue());
+        block.putInt(0, block.size() - 4);
+        long position = out.position();
+        out.write(block.array(), 0, block.size());
+        offsets[currentKeyGroup - header.keyGroupRange().start()] = position;
+        block.shrinkIfLarger(RETAINED_BUFFER_BYTES);
+        payload.shrinkIfLarger(RETAINED_BUFFER_BYTES);
         nextKeyGroup = currentKeyGroup + 1;
         currentKeyGroup = -1;
     }
@@ -186,6 +210,67 @@ public final class KeyedSnapshotWriter {
             sectionOutputs[stateIndex] = new DataOutputStream(sections[stateIndex]);
         }
         return sectionOutputs[stateIndex];
+    }
+
+    /** A growable byte buffer that exposes its array, so a block is written without another copy. */
+    private static final class Block extends ByteArrayOutputStream {
+        Block() {
+            super(4096);
+        }
+
+        byte[] array() {
+            return buf;
+        }
+
+        void writeInt(int v) {
+            ensure(4);
+            buf[count++] = (byte) (v >>> 24);
+            buf[count++] = (byte) (v >>> 16);
+            buf[count++] = (byte) (v >>> 8);
+            buf[count++] = (byte) v;
+        }
+
+        void writeShort(int v) {
+            ensure(2);
+            buf[count++] = (byte) (v >>> 8);
+            buf[count++] = (byte) v;
+        }
+
+        void writeByte(int v) {
+            ensure(1);
+            buf[count++] = (byte) v;
+        }
+
+        void putInt(int at, int v) {
+            buf[at] = (byte) (v >>> 24);
+            buf[at + 1] = (byte) (v >>> 16);
+            buf[at + 2] = (byte) (v >>> 8);
+            buf[at + 3] = (byte) v;
+        }
+
+        void append(ByteArrayOutputStream section) {
+            ensure(section.size());
+            try {
+                section.writeTo(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void shrinkIfLarger(int limit) {
+            if (buf.length > limit) {
+                buf = new byte[4096];
+                count = 0;
+            }
+        }
+
+        private void ensure(int more) {
+            long needed = (long) count + more;
+            if (needed > buf.length) {
+                long grown = Math.max(needed, Math.min((long) buf.length * 2, Integer.MAX_VALUE - 16));
+                buf = Arrays.copyOf(buf, (int) grown);
+            }
+        }
     }
 
     private <T> void writeSerialized(DataOutputStream section, TypeSerializer<T> serializer, T value)
