@@ -13,6 +13,7 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.ExportImportFilesMetaData;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.ImportColumnFamilyOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -36,6 +37,16 @@ final class Database implements AutoCloseable {
         this.path = path;
         this.db = db;
         this.resources = resources;
+    }
+
+    /**
+     * Flushes the memtables of every column family and waits for the flush, but not for compactions: RocksDB's own
+     * checkpoint flush waits until a write stall clears, which put whole compactions into the synchronous phase.
+     */
+    void flushAllowingStall() throws RocksDBException {
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true).setAllowWriteStall(true)) {
+            db.flush(flush, handles);
+        }
     }
 
     /** Opens (or creates) the database at {@code path} with every column family it has. */

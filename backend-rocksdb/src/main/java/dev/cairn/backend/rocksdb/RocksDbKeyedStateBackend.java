@@ -611,6 +611,7 @@ final class RocksDbKeyedStateBackend<K> implements KeyedStateBackend<K> {
     private RunnableFuture<KeyedStateHandle> incrementalSnapshot(long checkpointId, CheckpointStreamFactory streams) {
         Path local = checkpointsDirectory.resolve("chk-" + checkpointId + "-" + localCheckpoints.incrementAndGet());
         try (Checkpoint checkpoint = Checkpoint.create(database.db)) {
+            database.flushAllowingStall();
             checkpoint.createCheckpoint(local.toString());
         } catch (RocksDBException e) {
             deleteRecursively(local);
