@@ -34,7 +34,7 @@ final class RocksMapState<K, UK, UV> extends RocksState<K, Map<UK, UV>> implemen
 
     private byte[] entryKey(UK userKey) {
         Objects.requireNonNull(userKey, "map state keys must not be null");
-        return Keys.concat(backend.currentMapPrefix(), backend.buffer().serialize(userKeySerializer, userKey));
+        return backend.buffer().serializeAfter(backend.currentMapPrefix(), userKeySerializer, userKey);
     }
 
     private UV value(byte[] stored) {
