@@ -3,6 +3,7 @@ package dev.cairn.benchmarks.state;
 import dev.cairn.backend.KeyedBackendParameters;
 import dev.cairn.backend.KeyedStateBackend;
 import dev.cairn.backend.StateBackends;
+import dev.cairn.backend.rocksdb.RocksDbOptions;
 import dev.cairn.keygroup.KeyGroupRange;
 import dev.cairn.serialization.TypeSerializer;
 import java.io.IOException;
@@ -34,19 +35,30 @@ final class Backends {
     /** Max parallelism (number of key groups) of every backend of the suite. */
     static final int KEY_GROUPS = 2;
 
+    /**
+     * Cairn's {@code rocksdb} options in the state suite, also used by the {@code raw-rocksdbjni} ceiling: 64 MiB
+     * memtables, 2 per column family, as Flink's {@code EmbeddedRocksDBStateBackend} has when built without a task
+     * manager's memory cap, and a 64 MiB block cache. Cairn's defaults (32 MiB in all) bound native memory for many
+     * small backends per process; with them the pre-loaded state no longer fits in memtables and reads go to
+     * level-0 files while compaction catches up, so the comparison would be of memory budgets, not of backends.
+     */
+    static final Map<String, String> ROCKSDB_OPTIONS = Map.of(RocksDbOptions.WRITE_BUFFER_SIZE, "64mb",
+            RocksDbOptions.MAX_WRITE_BUFFER_NUMBER, "2", RocksDbOptions.BLOCK_CACHE_SIZE, "64mb");
+
     private Backends() {
     }
 
     /**
-     * A Cairn keyed backend of the backend named {@code name} ({@code memory} or {@code rocksdb}) with its
-     * default options, found through {@link StateBackends} as a user finds it; nothing restored.
+     * A Cairn keyed backend of the backend named {@code name} ({@code memory} with its defaults, or {@code rocksdb}
+     * with {@link #ROCKSDB_OPTIONS}), found through {@link StateBackends} as a user finds it; nothing restored.
      */
     static <K> KeyedStateBackend<K> cairn(String name, TypeSerializer<K> keySerializer, Path localDirectory) {
         KeyedBackendParameters<K> parameters = new KeyedBackendParameters<>("state-benchmark", keySerializer,
                 KEY_GROUPS, new KeyGroupRange(0, KEY_GROUPS - 1), localDirectory, handle -> {
                     throw new IllegalStateException("the state benchmarks restore nothing, asked for " + handle);
                 });
-        return StateBackends.create(name, Map.of()).createKeyedBackend(parameters, List.of());
+        Map<String, String> options = name.equals("rocksdb") ? ROCKSDB_OPTIONS : Map.of();
+        return StateBackends.create(name, options).createKeyedBackend(parameters, List.of());
     }
 
     /**

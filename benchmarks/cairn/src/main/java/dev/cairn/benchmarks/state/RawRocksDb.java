@@ -27,8 +27,8 @@ import org.rocksdb.WriteOptions;
 
 /**
  * The {@code raw-rocksdbjni} ceiling: one rocksdbjni database, opened with the options Cairn's {@code rocksdb}
- * backend uses by default, so that the gap to {@code cairn-rocksdb} is Cairn's own overhead. "The same options"
- * means: {@link RocksDbOptions#defaults()}'s sizes, and the native settings Cairn's backend derives from them —
+ * backend uses in this suite, so that the gap to {@code cairn-rocksdb} is Cairn's own overhead. "The same options"
+ * means: the sizes of {@link Backends#ROCKSDB_OPTIONS}, and the native settings Cairn's backend derives from them —
  * one LRU block cache of {@code nativeMemoryBudget()} bytes that a write-buffer manager charges the memtables
  * ({@code writeBufferBudget()}) to, block-based tables with 16 KiB blocks whose index and filter blocks live in
  * the cache (pinned for L0), {@code writeBufferSize} memtables × {@code maxWriteBufferNumber}, level compaction,
@@ -47,7 +47,7 @@ final class RawRocksDb implements AutoCloseable {
 
     RawRocksDb(Path directory) {
         RocksDB.loadLibrary();
-        RocksDbOptions options = RocksDbOptions.defaults();
+        RocksDbOptions options = RocksDbOptions.parse(Backends.ROCKSDB_OPTIONS);
         boolean ok = false;
         try {
             Cache cache = own(new LRUCache(options.nativeMemoryBudget()));
