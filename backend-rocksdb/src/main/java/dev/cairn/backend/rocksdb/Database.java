@@ -45,7 +45,7 @@ final class Database implements AutoCloseable {
      */
     void flushAllowingStall() throws RocksDBException {
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true).setAllowWriteStall(true)) {
-            db.flush(flush, handles);
+            db.flush(flush, new ArrayList<>(families.values()));
         }
     }
 
