@@ -2,6 +2,7 @@ package dev.cairn.benchmarks.snapshot;
 
 import dev.cairn.benchmarks.common.SnapshotSystem;
 import dev.cairn.benchmarks.common.Systems;
+import dev.cairn.benchmarks.flink.FlinkSnapshotSystem;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 
 /** The systems of the snapshot and restore suites that run in this JVM: Cairn's two backends and Flink's heap backend. */

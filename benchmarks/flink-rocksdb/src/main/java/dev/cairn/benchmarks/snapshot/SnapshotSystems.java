@@ -2,6 +2,7 @@ package dev.cairn.benchmarks.snapshot;
 
 import dev.cairn.benchmarks.common.SnapshotSystem;
 import dev.cairn.benchmarks.common.Systems;
+import dev.cairn.benchmarks.flink.FlinkSnapshotSystem;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 

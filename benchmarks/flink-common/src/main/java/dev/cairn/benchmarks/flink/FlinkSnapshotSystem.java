@@ -1,4 +1,4 @@
-package dev.cairn.benchmarks.snapshot;
+package dev.cairn.benchmarks.flink;
 
 import dev.cairn.benchmarks.common.SnapshotBackend;
 import dev.cairn.benchmarks.common.SnapshotSystem;
