@@ -21,19 +21,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * One in-process HDFS (a {@link MiniDFSCluster}: 1 NameNode, 1 DataNode, on 127.0.0.1) shared by every
  * test class of the run that is extended with it: started by the first, shut down when the run ends.
  */
-final class HdfsCluster implements BeforeAllCallback {
+public final class HdfsCluster implements BeforeAllCallback {
     private static volatile Running running;
 
     /**
      * Client options for stores in tests, passed through the provider's map like any Hadoop key: the
      * client polls the NameNode sooner for a file's completion (default 400 ms), which a test cluster
-     * with one DataNode answers at once.
+     * with one DataNode answers at once (1 ms: the coordinator tests of backend-rocksdb write many small files).
      */
-    static final java.util.Map<String, String> CLIENT_CONFIG =
-            java.util.Map.of("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "10");
+    public static final java.util.Map<String, String> CLIENT_CONFIG =
+            java.util.Map.of("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "1");
 
     /** {@code hdfs://127.0.0.1:<port>} of the running cluster. */
-    static String uri() {
+    public static String uri() {
         Running r = running;
         if (r == null) {
             throw new IllegalStateException("the HDFS test cluster is not running; annotate the test class with "

@@ -3,6 +3,7 @@ package dev.cairn.backend.rocksdb.hdfs;
 import dev.cairn.backend.rocksdb.CoordinatorFaultTestBase;
 import dev.cairn.blob.BlobStore;
 import dev.cairn.blob.BlobStores;
+import dev.cairn.storage.fs.HdfsCluster;
 import dev.cairn.tck.FaultInjectingBlobStore;
 import dev.cairn.tck.FaultInjectingBlobStore.Op;
 import java.io.IOException;
