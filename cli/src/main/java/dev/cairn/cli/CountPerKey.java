@@ -23,4 +23,9 @@ final class CountPerKey implements StreamOperator<Long, String> {
         count.update(next);
         out.collect(key + "," + next);
     }
+
+    @Override
+    public void snapshotState(long checkpointId) {
+        KillPoint.SYNC.reach();
+    }
 }

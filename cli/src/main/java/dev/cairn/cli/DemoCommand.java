@@ -6,13 +6,17 @@ import dev.cairn.backend.StateBackend;
 import dev.cairn.backend.StateBackends;
 import dev.cairn.checkpoint.CheckpointStorage;
 import dev.cairn.checkpoint.CompletedCheckpoint;
+import dev.cairn.checkpoint.DamagedCheckpoint;
+import dev.cairn.checkpoint.JobEnd;
 import dev.cairn.error.CairnException;
 import dev.cairn.runtime.config.CheckpointConfig;
 import dev.cairn.runtime.config.CheckpointingMode;
 import dev.cairn.runtime.config.ExternalizedCheckpointRetention;
+import dev.cairn.runtime.config.JobTermination;
 import dev.cairn.runtime.config.RecoveryClaimMode;
 import dev.cairn.runtime.coordinator.CheckpointStats;
 import dev.cairn.runtime.coordinator.CheckpointStatsListener;
+import dev.cairn.runtime.coordinator.ResumePoint;
 import dev.cairn.runtime.dataflow.FailureInjector;
 import dev.cairn.runtime.dataflow.JobGraph;
 import dev.cairn.runtime.dataflow.JobListener;
@@ -27,6 +31,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -41,10 +46,10 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code cairn demo}: a keyed counting job over a replayable source, with failures injected at random
@@ -100,8 +105,17 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--report", description = "Also write the checkpoints, restores and verdict as JSON to this file.")
     Path report;
 
-    @Option(names = "--resume", description = "Continue from the latest retained checkpoint of an earlier run (e.g. after kill -9).")
+    @Option(names = "--resume", description = "Continue from the newest sound checkpoint of an earlier run (e.g. after kill -9);"
+            + " after a run that finished, say so, check its output and exit 0.")
     boolean resume;
+
+    @Option(names = "--fallback-to-older-checkpoint", description = "With --resume: if the newest checkpoint is damaged,"
+            + " resume from the newest sound one (output committed after it is then replayed) instead of refusing.")
+    boolean fallbackToOlder;
+
+    @Option(names = "--halt-at", hidden = true, paramLabel = "POINT[:N]",
+            description = "Crash test: halt the JVM like kill -9 the N-th time POINT is reached.")
+    String haltAt;
 
     @Option(names = "--no-progress", description = "Do not draw the progress bar.")
     boolean noProgress;
@@ -136,19 +150,32 @@ final class DemoCommand implements Callable<Integer> {
         DemoEvents source = new DemoEvents(events, parallelism, keys);
         List<CheckpointStats> checkpoints = new CopyOnWriteArrayList<>();
         List<Map<String, Object>> restores = new CopyOnWriteArrayList<>();
+        if (haltAt != null) {
+            try {
+                KillPoint.arm(haltAt);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
 
-        try (CheckpointStorage checkpointStorage = CheckpointStorages.create(storageUri, JOB_ID, Map.copyOf(storageOptions))) {
+        try (CheckpointStorage checkpointStorage = openStorage(storageUri)) {
             Optional<CompletedCheckpoint> resumeFrom = Optional.empty();
             if (resume) {
-                List<CompletedCheckpoint> retained = checkpointStorage.completedCheckpoints();
-                resumeFrom = retained.isEmpty() ? Optional.empty() : Optional.of(retained.get(retained.size() - 1));
+                ResumePoint point = ResumePoint.find(checkpointStorage, fallbackToOlder);
+                for (DamagedCheckpoint d : point.skipped()) {
+                    out.println("skipping damaged checkpoint " + d.checkpointId() + ": " + d.reason().getMessage());
+                }
+                if (point instanceof ResumePoint.JobEnded ended) {
+                    return alreadyEnded(out, ended.end(), source, output);
+                }
+                if (point instanceof ResumePoint.Checkpoint cp) {
+                    resumeFrom = Optional.of(cp.checkpoint());
+                }
                 out.println(resumeFrom.map(cp -> "resuming from checkpoint " + cp.checkpointId() + " at " + cp.pointer())
                         .orElse("no retained checkpoint found under " + storageUri + ": starting from the beginning"));
             }
             if (resumeFrom.isEmpty()) {
-                for (CompletedCheckpoint old : checkpointStorage.completedCheckpoints()) {
-                    checkpointStorage.discard(old);
-                }
+                checkpointStorage.discardJob();
                 deleteRecursively(output);
             }
             Files.createDirectories(output);
@@ -219,6 +246,35 @@ final class DemoCommand implements Callable<Integer> {
             out.println("verified: " + verdict);
             return 0;
         }
+    }
+
+    /** The storage; under {@code --halt-at} over a {@link HaltingBlobStore}. */
+    private CheckpointStorage openStorage(String storageUri) {
+        Map<String, String> options = Map.copyOf(storageOptions);
+        if (haltAt == null) {
+            return CheckpointStorages.create(storageUri, JOB_ID, options);
+        }
+        if (storageUri.trim().equalsIgnoreCase(CheckpointStorages.MEMORY)) {
+            throw new ParameterException(spec.commandLine(), "--halt-at needs a blob storage, not 'memory'");
+        }
+        return CheckpointStorages.create(storageUri, JOB_ID, options, HaltingBlobStore::new);
+    }
+
+    /** {@code --resume} after the job ended: says so, checks the committed output once more. */
+    private int alreadyEnded(PrintWriter out, JobEnd end, DemoEvents source, Path output) {
+        out.println("job " + JOB_ID + " already ended (" + end.termination() + " after checkpoint "
+                + end.lastCheckpointId() + ", at " + Instant.ofEpochMilli(end.endedAtMillis()) + "): nothing to resume");
+        if (!end.termination().equals(JobTermination.FINISHED.name())) {
+            return 0;
+        }
+        OutputCheck check = OutputCheck.of(source.countsPerKey(), TwoPhaseCommitFileSink.readCommitted(output));
+        if (!check.exactlyOnce()) {
+            out.println("NOT verified: the committed output of the finished job has " + check.lines() + " lines for "
+                    + check.expectedLines() + " events: " + check.examples());
+            return 1;
+        }
+        out.println("verified: exactly-once (" + events + " events, output of the finished run)");
+        return 0;
     }
 
     private JobResult awaitWithProgress(JobRunner job) throws Exception {

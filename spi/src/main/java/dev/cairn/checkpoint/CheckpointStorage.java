@@ -1,6 +1,8 @@
 package dev.cairn.checkpoint;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Checkpoint storage for one job: lays out checkpoint directories, creates the streams
@@ -54,6 +56,49 @@ public interface CheckpointStorage extends StateHandleReader, AutoCloseable {
      * task-owned files are left to their owners.
      */
     void discard(CompletedCheckpoint checkpoint);
+
+    /**
+     * What the job directory holds: sound and damaged checkpoints, the highest checkpoint id of any
+     * trace (so ids never go backwards across runs), and the {@link JobEnd} record. Unlike
+     * {@link #completedCheckpoints()}, a damaged checkpoint does not fail the call; it is reported.
+     *
+     * <p>The default builds the scan from {@link #completedCheckpoints()}, which suits storages that
+     * cannot hold damaged data (in memory).
+     */
+    default CheckpointScan scan() {
+        return new CheckpointScan(completedCheckpoints(), List.of(), 0, Optional.empty());
+    }
+
+    /**
+     * Records durably that the job ended ({@link JobEnd}); a later record replaces an earlier one. Called
+     * before an ended job deletes its checkpoints. The default records nothing (storages that do not
+     * outlive the process).
+     */
+    default void markJobEnded(JobEnd end) {
+    }
+
+    /**
+     * Deletes everything in the job directory that none of {@code keep} refers to: the {@code _metadata}
+     * of every other checkpoint first (so no checkpoint is ever discoverable with files missing), then
+     * their exclusive files, shared files nobody in {@code keep} refers to, and the traces of writes a
+     * killed process never finished. The job-end record is kept. Only call while no writer of the job
+     * is active. The default deletes nothing.
+     *
+     * @return the locations deleted
+     */
+    default List<String> removeUnreferenced(Collection<CompletedCheckpoint> keep) {
+        return List.of();
+    }
+
+    /**
+     * Deletes everything the job directory holds, the job-end record included, for a fresh start of the
+     * job. The default discards every completed checkpoint.
+     */
+    default void discardJob() {
+        for (CompletedCheckpoint checkpoint : completedCheckpoints()) {
+            discard(checkpoint);
+        }
+    }
 
     @Override
     void close();

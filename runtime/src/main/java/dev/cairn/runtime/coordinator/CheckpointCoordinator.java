@@ -62,6 +62,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
     private final CheckpointStorage storage;
     private final CheckpointTaskGateway gateway;
     private final SharedStateRegistry sharedState;
+    private final JobDirectoryOwner directoryOwner;
     private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService io;
     private final List<CheckpointStatsListener> listeners = new CopyOnWriteArrayList<>();
@@ -91,6 +92,8 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
         this.storage = Objects.requireNonNull(storage, "storage");
         this.gateway = Objects.requireNonNull(gateway, "gateway");
         this.sharedState = SharedStateRegistry.forStorage(storage);
+        this.directoryOwner = new JobDirectoryOwner(jobId, storage);
+        this.lastCheckpointId = directoryOwner.highestCheckpointId();
         this.failures = new CheckpointFailureCounter(config.tolerableCheckpointFailureNumber());
         this.timeoutMillis = config.checkpointTimeout().toMillis();
         this.minPauseNanos = config.minPauseBetweenCheckpoints().toNanos();
@@ -214,14 +217,24 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
      * is a {@link SnapshotType#FULL_CHECKPOINT}; with {@link RecoveryClaimMode#CLAIM} it joins the
      * retained checkpoints and is discarded once subsumed like any other. Its shared files are
      * registered first; without claim they are never deleted.
+     *
+     * <p>Claiming one of the storage's own checkpoints takes over the job directory: every other
+     * checkpoint in it, older or newer, sound or damaged, is deleted (metadata first), with the files that
+     * only they, or checkpoints that never completed, referenced. Checkpoint ids of this run are greater
+     * than every id found in the directory, in either mode.
      */
     public void restoreFrom(CompletedCheckpoint checkpoint, RecoveryClaimMode claimMode) {
         Objects.requireNonNull(checkpoint, "checkpoint");
         Objects.requireNonNull(claimMode, "claimMode");
+        if (claimMode == RecoveryClaimMode.NO_CLAIM) {
+            directoryOwner.restoredWithoutClaim(checkpoint);
+        }
+        long highest = claimMode == RecoveryClaimMode.CLAIM ? directoryOwner.claim(checkpoint)
+                : directoryOwner.highestCheckpointId();
         synchronized (lock) {
             checkNotShutdown();
             sharedState.registerRestored(checkpoint, claimMode == RecoveryClaimMode.CLAIM);
-            lastCheckpointId = Math.max(lastCheckpointId, checkpoint.checkpointId());
+            lastCheckpointId = Math.max(lastCheckpointId, Math.max(highest, checkpoint.checkpointId()));
             if (claimMode == RecoveryClaimMode.NO_CLAIM) {
                 forceFullSnapshot = true;
             }
@@ -256,24 +269,37 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
      * Ends the coordinator with the job: stops triggering, aborts what is pending and queued, and
      * applies the externalized retention ({@link JobTermination#deletesCheckpoints}) to the retained
      * checkpoints. Savepoints and checkpoints restored with {@link RecoveryClaimMode#NO_CLAIM} are never
-     * deleted. Idempotent.
+     * deleted. When the retained checkpoints are deleted, the job-end record
+     * ({@link CheckpointStorage#markJobEnded}) is written first and whatever else the job directory still
+     * holds is deleted after them, so no crash leaves anything a later resume could take for progress.
+     * Idempotent.
      */
     public void shutdown(JobTermination termination) {
         Objects.requireNonNull(termination, "termination");
         List<Aborted> aborted = new ArrayList<>();
         List<Request> queued;
         List<CompletedCheckpoint> toDiscard = new ArrayList<>();
+        List<CompletedCheckpoint> kept;
+        boolean deletes;
+        long lastId;
         synchronized (lock) {
             if (shutdown) {
                 return;
             }
             queued = stopLocked(aborted, "the job " + termination.name().toLowerCase(java.util.Locale.ROOT));
-            if (termination.deletesCheckpoints(config.externalizedCheckpointRetention())) {
+            deletes = termination.deletesCheckpoints(config.externalizedCheckpointRetention());
+            if (deletes) {
                 retained.removeIf(r -> r.discardable && toDiscard.add(r.checkpoint));
             }
+            kept = retained.stream().map(r -> r.checkpoint).toList();
+            lastId = lastCheckpointId;
         }
         finishShutdown(aborted, queued);
-        toDiscard.forEach(this::discardQuietly);
+        if (deletes) {
+            directoryOwner.markEnded(termination, lastId);
+            toDiscard.forEach(this::discardQuietly);
+            directoryOwner.removeLeftovers(kept);
+        }
         stopThreads();
     }
 

@@ -72,8 +72,7 @@ public final class JobRunner implements AutoCloseable {
     private final CompletedCheckpoint initialCheckpoint;
     private final RecoveryClaimMode claimMode;
     private final int channelCapacity;
-    private final Path localDirectory;
-    private final boolean ownsLocalDirectory;
+    private final LocalRunDirectory localDirectory;
     private final List<JobListener> listeners;
     private final CheckpointCoordinator coordinator;
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
@@ -103,13 +102,8 @@ public final class JobRunner implements AutoCloseable {
         this.channelCapacity = b.channelCapacity;
         this.listeners = List.copyOf(b.listeners);
         try {
-            if (b.localDirectory != null) {
-                this.localDirectory = Files.createDirectories(b.localDirectory);
-                this.ownsLocalDirectory = false;
-            } else {
-                this.localDirectory = Files.createTempDirectory("cairn-" + graph.name() + "-");
-                this.ownsLocalDirectory = true;
-            }
+            this.localDirectory = b.localDirectory != null ? LocalRunDirectory.create(b.localDirectory, runId)
+                    : LocalRunDirectory.createTemporary("cairn-" + graph.name() + "-");
         } catch (IOException e) {
             throw new StorageException("creating the local directory of job " + graph.name() + " failed", e);
         }
@@ -206,9 +200,7 @@ public final class JobRunner implements AutoCloseable {
             }
         }
         coordinator.close();
-        if (ownsLocalDirectory) {
-            deleteRecursively(localDirectory);
-        }
+        localDirectory.close();
     }
 
     // ---- the runner thread ---------------------------------------------------------------------------------
@@ -241,7 +233,7 @@ public final class JobRunner implements AutoCloseable {
         Optional<CompletedCheckpoint> checkpoint = coordinator.latestCompletedCheckpoint();
         Execution.RestoreSource restore = checkpoint.<Execution.RestoreSource>map(c -> new CheckpointRestore(
                 c.metadata())).orElseGet(FreshStart::new);
-        Path dir = localDirectory.resolve("attempt-" + attempt);
+        Path dir = localDirectory.path().resolve("attempt-" + attempt);
         Execution.Setup setup = new Execution.Setup(graph, attempt, runId + "-" + attempt, stateBackend, storage,
                 coordinator, restore, finalCheckpointExpected(), failureInjector, channelCapacity, dir,
                 new ExecutionEvents());
@@ -439,23 +431,6 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort: a leftover temp file does not affect the job's result
-                }
-            });
-        } catch (IOException e) {
-            // best effort, as above
-        }
-    }
-
     /** Configures a {@link JobRunner}. */
     public static final class Builder {
         private final JobGraph graph;
@@ -517,7 +492,11 @@ public final class JobRunner implements AutoCloseable {
             return this;
         }
 
-        /** Where keyed backends keep local files; a temporary directory (deleted on close) when unset. */
+        /**
+         * Where keyed backends keep local files. The run works in its own subdirectory {@code run-<id>}
+         * (locked while it runs, deleted on close) and deletes the subdirectories of earlier runs whose lock
+         * is free, which a killed process left behind. A temporary directory (deleted on close) when unset.
+         */
         public Builder localDirectory(Path dir) {
             this.localDirectory = Objects.requireNonNull(dir, "dir");
             return this;

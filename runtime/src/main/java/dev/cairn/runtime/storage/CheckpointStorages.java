@@ -6,6 +6,7 @@ import dev.cairn.checkpoint.CheckpointStorage;
 import dev.cairn.error.ConfigurationException;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /** Creates a {@link CheckpointStorage} from a storage name: {@code memory} or a base location URI. */
 public final class CheckpointStorages {
@@ -24,7 +25,17 @@ public final class CheckpointStorages {
      * @throws ConfigurationException if the storage is neither, no provider serves its scheme, or an option is invalid
      */
     public static CheckpointStorage create(String storage, String jobId, Map<String, String> config) {
+        return create(storage, jobId, config, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #create(String, String, Map)}, with the blob store passed through {@code decorator} first
+     * (e.g. a fault-injecting or auditing wrapper); the decorated store is closed with the storage.
+     */
+    public static CheckpointStorage create(String storage, String jobId, Map<String, String> config,
+            UnaryOperator<BlobStore> decorator) {
         Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(decorator, "decorator");
         Objects.requireNonNull(jobId, "jobId");
         Objects.requireNonNull(config, "config");
         if (storage.trim().equalsIgnoreCase(MEMORY)) {
@@ -32,6 +43,12 @@ public final class CheckpointStorages {
         }
         FileCheckpointStorageOptions options = FileCheckpointStorageOptions.fromConfig(config);
         BlobStore store = BlobStores.forLocation(storage, config);
+        try {
+            store = Objects.requireNonNull(decorator.apply(store), "decorated store");
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         try {
             return new FileCheckpointStorage(store, storage, jobId, options, true);
         } catch (RuntimeException e) {

@@ -11,6 +11,7 @@ import dev.cairn.blob.SeekableInputStream;
 import dev.cairn.blob.SupportsBulkDelete;
 import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.checkpoint.CheckpointMetadata;
+import dev.cairn.checkpoint.CheckpointScan;
 import dev.cairn.checkpoint.CheckpointStateOutputStream;
 import dev.cairn.checkpoint.CheckpointStorage;
 import dev.cairn.checkpoint.CheckpointStorageLocation;
@@ -18,6 +19,7 @@ import dev.cairn.checkpoint.CheckpointedStateScope;
 import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.FileStateHandle;
 import dev.cairn.checkpoint.InlineStateHandle;
+import dev.cairn.checkpoint.JobEnd;
 import dev.cairn.checkpoint.StateHandle;
 import dev.cairn.checkpoint.StreamStateHandle;
 import dev.cairn.error.BlobAlreadyExistsException;
@@ -29,6 +31,7 @@ import dev.cairn.error.StorageException;
 import dev.cairn.format.MetadataFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,6 +48,7 @@ import java.util.UUID;
  * &lt;base&gt;/&lt;job-id&gt;/chk-&lt;n&gt;/&lt;uuid&gt;       exclusive state, deleted with the checkpoint
  * &lt;base&gt;/&lt;job-id&gt;/shared/&lt;uuid&gt;        state later checkpoints may reference
  * &lt;base&gt;/&lt;job-id&gt;/taskowned/&lt;uuid&gt;     state owned by the tasks
+ * &lt;base&gt;/&lt;job-id&gt;/_job-ended          the job-end record, written before an ended job deletes its checkpoints
  * &lt;target or base&gt;/savepoint-&lt;job6&gt;-&lt;random&gt;/   a self-contained savepoint: every file and _metadata
  * </pre>
  * Streams below the inline threshold become {@link InlineStateHandle}s inside the metadata and
@@ -66,6 +70,7 @@ public final class FileCheckpointStorage implements CheckpointStorage {
     private final String jobDir;
     private final FileCheckpointStorageOptions options;
     private final boolean ownsStore;
+    private final JobDirectory directory;
 
     /** Storage with default options; the caller keeps ownership of {@code store}. */
     public FileCheckpointStorage(BlobStore store, String baseLocation, String jobId) {
@@ -93,6 +98,7 @@ public final class FileCheckpointStorage implements CheckpointStorage {
         this.jobId = jobId;
         this.jobDir = base + jobId + "/";
         this.ownsStore = ownsStore;
+        this.directory = new JobDirectory(store, jobDir, this::resolve);
     }
 
     /** The base directory, ending in {@code /}; the root that metadata paths are relative to. */
@@ -311,6 +317,35 @@ public final class FileCheckpointStorage implements CheckpointStorage {
         deleteAll(exclusive);
     }
 
+    /**
+     * Lists the job directory once and resolves every {@code chk-<n>/_metadata} in it; a checkpoint
+     * refused by {@link #resolve(String)} is reported as damaged, not thrown. The highest id counts
+     * every {@code chk-<n>/} with any file, so a checkpoint that never completed still moves ids on.
+     *
+     * @throws StorageException if the blob store does not implement {@link SupportsPrefixListing}
+     * @throws CorruptCheckpointException if the job-end record ({@code _job-ended}) is damaged
+     */
+    @Override
+    public CheckpointScan scan() {
+        return directory.scan();
+    }
+
+    /** Writes {@code <base>/<job-id>/_job-ended}, replacing an earlier record. */
+    @Override
+    public void markJobEnded(JobEnd end) {
+        directory.markJobEnded(end);
+    }
+
+    @Override
+    public List<String> removeUnreferenced(Collection<CompletedCheckpoint> keep) {
+        return directory.removeUnreferenced(keep);
+    }
+
+    @Override
+    public void discardJob() {
+        directory.discardAll();
+    }
+
     @Override
     public SeekableInputStream open(StreamStateHandle handle) {
         if (handle instanceof InlineStateHandle inline) {
@@ -366,7 +401,7 @@ public final class FileCheckpointStorage implements CheckpointStorage {
         }
     }
 
-    private static Long parseId(String dirName) {
+    static Long parseId(String dirName) {
         if (!dirName.startsWith(CHECKPOINT_DIR_PREFIX)) {
             return null;
         }

@@ -3,20 +3,25 @@ package dev.cairn.runtime.storage;
 import dev.cairn.blob.ByteArraySeekableInputStream;
 import dev.cairn.blob.SeekableInputStream;
 import dev.cairn.checkpoint.CheckpointMetadata;
+import dev.cairn.checkpoint.CheckpointScan;
 import dev.cairn.checkpoint.CheckpointStateOutputStream;
 import dev.cairn.checkpoint.CheckpointStorage;
 import dev.cairn.checkpoint.CheckpointStorageLocation;
 import dev.cairn.checkpoint.CheckpointedStateScope;
 import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.InlineStateHandle;
+import dev.cairn.checkpoint.JobEnd;
 import dev.cairn.checkpoint.StreamStateHandle;
 import dev.cairn.error.CheckpointException;
 import dev.cairn.error.StorageException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Checkpoint storage that keeps everything in memory: every stream becomes an
@@ -30,6 +35,8 @@ public final class MemoryCheckpointStorage implements CheckpointStorage {
     private final String jobId;
     private final ConcurrentSkipListMap<Long, CompletedCheckpoint> completed = new ConcurrentSkipListMap<>();
     private final ConcurrentHashMap<String, CompletedCheckpoint> savepoints = new ConcurrentHashMap<>();
+    private final AtomicLong highestId = new AtomicLong();
+    private final AtomicReference<JobEnd> jobEnd = new AtomicReference<>();
 
     public MemoryCheckpointStorage(String jobId) {
         this.jobId = Objects.requireNonNull(jobId, "jobId");
@@ -37,6 +44,7 @@ public final class MemoryCheckpointStorage implements CheckpointStorage {
 
     @Override
     public CheckpointStorageLocation initializeLocation(long checkpointId) {
+        highestId.accumulateAndGet(checkpointId, Math::max);
         return new CheckpointStorageLocation() {
             @Override
             public long checkpointId() {
@@ -126,6 +134,25 @@ public final class MemoryCheckpointStorage implements CheckpointStorage {
     @Override
     public List<CompletedCheckpoint> completedCheckpoints() {
         return List.copyOf(completed.values());
+    }
+
+    @Override
+    public CheckpointScan scan() {
+        return new CheckpointScan(completedCheckpoints(), List.of(), highestId.get(),
+                Optional.ofNullable(jobEnd.get()));
+    }
+
+    @Override
+    public void markJobEnded(JobEnd end) {
+        jobEnd.set(Objects.requireNonNull(end, "end"));
+    }
+
+    /** Forgets every checkpoint and the job-end record; ids start from the beginning. */
+    @Override
+    public void discardJob() {
+        completed.clear();
+        jobEnd.set(null);
+        highestId.set(0);
     }
 
     @Override

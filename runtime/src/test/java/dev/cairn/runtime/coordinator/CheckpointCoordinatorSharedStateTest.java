@@ -111,7 +111,8 @@ class CheckpointCoordinatorSharedStateTest extends CoordinatorTestSupport {
         assertThat(files(storage, storage.sharedLocation())).as("a file every checkpoint reuses survives")
                 .contains(oldest);
         c.shutdown(JobTermination.CANCELED);
-        assertThat(files(storage, storage.jobLocation())).as("everything deleted on cancellation").isEmpty();
+        assertThat(files(storage, storage.jobLocation())).as("everything deleted on cancellation, but the job-end record")
+                .containsExactly(storage.jobLocation() + "_job-ended");
         assertThat(c.sharedStateRegistry().registeredLocations()).isEmpty();
     }
 

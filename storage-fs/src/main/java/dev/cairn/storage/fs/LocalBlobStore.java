@@ -5,6 +5,7 @@ import dev.cairn.blob.BlobOutputStream;
 import dev.cairn.blob.BlobStore;
 import dev.cairn.blob.InputBlob;
 import dev.cairn.blob.SeekableInputStream;
+import dev.cairn.blob.SupportsAbandonedWriteCleanup;
 import dev.cairn.blob.SupportsBulkDelete;
 import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.error.BlobAlreadyExistsException;
@@ -57,7 +58,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * directory disappears with its last file. Symbolic links are not followed by listing. Thread-safe;
  * each stream it returns is for one thread.
  */
-public final class LocalBlobStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete {
+public final class LocalBlobStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete,
+        SupportsAbandonedWriteCleanup {
     /** How a committed temporary file gets its final name. */
     public enum PublishMode {
         /** {@code link(2)} then unlink of the temporary name: atomic and create-only. */
@@ -183,6 +185,56 @@ public final class LocalBlobStore implements BlobStore, SupportsPrefixListing, S
             throw failure(prefix, "list", e);
         }
         return found;
+    }
+
+    /**
+     * Deletes the temporary files ({@code .<name>.<random>.inprogress}) of writes under {@code prefix}
+     * that a killed process left behind, and the directories under the prefix that are then empty.
+     */
+    @Override
+    public int removeAbandonedWrites(String prefix) {
+        FileLocations.Prefix parsed = FileLocations.prefix(prefix);
+        try {
+            return removeTemps(parsed.directory(), parsed.namePrefix());
+        } catch (IOException e) {
+            throw failure(prefix, "removing abandoned writes", e);
+        }
+    }
+
+    private static int removeTemps(Path directory, String namePrefix) throws IOException {
+        int removed = 0;
+        List<Path> subdirectories = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                boolean temp = FileLocations.isTempName(name);
+                if (!(temp ? name.substring(1) : name).startsWith(namePrefix)) {
+                    continue;
+                }
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    continue;
+                }
+                if (attributes.isDirectory()) {
+                    subdirectories.add(entry);
+                } else if (temp && attributes.isRegularFile() && Files.deleteIfExists(entry)) {
+                    removed++;
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return 0;
+        } catch (DirectoryIteratorException e) {
+            if (!(e.getCause() instanceof NoSuchFileException)) {
+                throw e.getCause();
+            }
+        }
+        for (Path sub : subdirectories) {
+            removed += removeTemps(sub, "");
+            pruneIfEmpty(sub);
+        }
+        return removed;
     }
 
     /** How many files commits have forced to the device; lets tests see the durability path run. */

@@ -1,0 +1,216 @@
+package dev.cairn.runtime.storage;
+
+import dev.cairn.blob.BlobInfo;
+import dev.cairn.blob.BlobOutputStream;
+import dev.cairn.blob.BlobStore;
+import dev.cairn.blob.InputBlob;
+import dev.cairn.blob.SupportsAbandonedWriteCleanup;
+import dev.cairn.blob.SupportsBulkDelete;
+import dev.cairn.blob.SupportsPrefixListing;
+import dev.cairn.checkpoint.CheckpointScan;
+import dev.cairn.checkpoint.CompletedCheckpoint;
+import dev.cairn.checkpoint.DamagedCheckpoint;
+import dev.cairn.checkpoint.FileStateHandle;
+import dev.cairn.checkpoint.JobEnd;
+import dev.cairn.checkpoint.StateHandle;
+import dev.cairn.checkpoint.StreamStateHandle;
+import dev.cairn.error.BlobNotFoundException;
+import dev.cairn.error.CheckpointException;
+import dev.cairn.error.CorruptCheckpointException;
+import dev.cairn.error.StorageException;
+import dev.cairn.format.JobEndFormat;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The whole-directory operations of {@link FileCheckpointStorage}: scanning a job directory (sound and
+ * damaged checkpoints, the highest id of any trace, the job-end record), writing the job-end record,
+ * and deleting what no kept checkpoint refers to. Every operation lists the directory, so the blob store
+ * must implement {@link SupportsPrefixListing}.
+ */
+final class JobDirectory {
+    static final String JOB_END_FILE_NAME = "_job-ended";
+    private static final int MAX_JOB_END_SIZE = 1024;
+
+    private final BlobStore store;
+    private final String jobDir;
+    private final Function<String, CompletedCheckpoint> resolver;
+
+    JobDirectory(BlobStore store, String jobDir, Function<String, CompletedCheckpoint> resolver) {
+        this.store = store;
+        this.jobDir = jobDir;
+        this.resolver = resolver;
+    }
+
+    String jobEndLocation() {
+        return jobDir + JOB_END_FILE_NAME;
+    }
+
+    CheckpointScan scan() {
+        TreeMap<Long, String> withMetadata = new TreeMap<>();
+        long highest = 0;
+        boolean hasJobEnd = false;
+        for (BlobInfo info : list()) {
+            String rest = info.location().substring(jobDir.length());
+            if (rest.equals(JOB_END_FILE_NAME)) {
+                hasJobEnd = true;
+                continue;
+            }
+            int slash = rest.indexOf('/');
+            Long id = slash > 0 ? FileCheckpointStorage.parseId(rest.substring(0, slash)) : null;
+            if (id == null) {
+                continue;
+            }
+            highest = Math.max(highest, id);
+            if (rest.substring(slash + 1).equals(FileCheckpointStorage.METADATA_FILE_NAME)) {
+                withMetadata.put(id, jobDir + rest.substring(0, slash));
+            }
+        }
+        List<CompletedCheckpoint> completed = new ArrayList<>();
+        List<DamagedCheckpoint> damaged = new ArrayList<>();
+        for (var e : withMetadata.entrySet()) {
+            try {
+                completed.add(resolver.apply(e.getValue()));
+            } catch (CorruptCheckpointException refused) {
+                damaged.add(new DamagedCheckpoint(e.getKey(), e.getValue(), refused));
+            } catch (CheckpointException vanished) {
+                if (!(vanished.getCause() instanceof BlobNotFoundException)) {
+                    throw vanished;
+                }
+            }
+        }
+        Optional<JobEnd> end = hasJobEnd ? readJobEnd() : Optional.empty();
+        return new CheckpointScan(completed, damaged, highest, end);
+    }
+
+    private Optional<JobEnd> readJobEnd() {
+        String file = jobEndLocation();
+        InputBlob blob;
+        try {
+            blob = store.open(file);
+        } catch (BlobNotFoundException e) {
+            return Optional.empty();
+        }
+        long length = blob.length();
+        if (length > MAX_JOB_END_SIZE) {
+            throw new CorruptCheckpointException(file, "job-end record of " + length + " bytes exceeds "
+                    + MAX_JOB_END_SIZE + " bytes; delete it if the job should be resumed");
+        }
+        byte[] bytes = new byte[(int) length];
+        blob.readFully(0, bytes, 0, bytes.length);
+        return Optional.of(JobEndFormat.read(file, bytes));
+    }
+
+    /** Replaces the job-end record: deleted, then created and committed. */
+    void markJobEnded(JobEnd end) {
+        String file = jobEndLocation();
+        byte[] bytes = JobEndFormat.write(end);
+        store.delete(file);
+        try (BlobOutputStream out = store.create(file)) {
+            out.write(bytes);
+            BlobInfo info = out.commit();
+            if (info.length() != bytes.length) {
+                throw new StorageException(file + ": the store committed " + info.length() + " bytes of "
+                        + bytes.length);
+            }
+        }
+    }
+
+    List<String> removeUnreferenced(Collection<CompletedCheckpoint> keep) {
+        Set<String> referenced = new HashSet<>();
+        referenced.add(jobEndLocation());
+        for (CompletedCheckpoint checkpoint : keep) {
+            referenced.add(metadataOf(checkpoint.pointer()));
+            for (StateHandle handle : checkpoint.metadata().allHandles()) {
+                for (StreamStateHandle stream : handle.streams()) {
+                    if (stream instanceof FileStateHandle f) {
+                        referenced.add(f.location());
+                    }
+                }
+            }
+        }
+        List<String> metadata = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        for (BlobInfo info : list()) {
+            String location = info.location();
+            if (referenced.contains(location)) {
+                continue;
+            }
+            (location.endsWith("/" + FileCheckpointStorage.METADATA_FILE_NAME) ? metadata : others).add(location);
+        }
+        deleteAll(metadata);
+        deleteAll(others);
+        removeAbandonedWrites();
+        List<String> deleted = new ArrayList<>(metadata);
+        deleted.addAll(others);
+        return deleted;
+    }
+
+    /** Every checkpoint's metadata first, then all other files, the job-end record last. */
+    void discardAll() {
+        List<String> metadata = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        boolean hasJobEnd = false;
+        for (BlobInfo info : list()) {
+            String location = info.location();
+            if (location.equals(jobEndLocation())) {
+                hasJobEnd = true;
+            } else {
+                (location.endsWith("/" + FileCheckpointStorage.METADATA_FILE_NAME) ? metadata : others)
+                        .add(location);
+            }
+        }
+        deleteAll(metadata);
+        deleteAll(others);
+        removeAbandonedWrites();
+        if (hasJobEnd) {
+            store.delete(jobEndLocation());
+        }
+    }
+
+    private void removeAbandonedWrites() {
+        if (store instanceof SupportsAbandonedWriteCleanup cleanup) {
+            cleanup.removeAbandonedWrites(jobDir);
+        }
+    }
+
+    private static String metadataOf(String pointer) {
+        String p = pointer.endsWith("/") ? pointer.substring(0, pointer.length() - 1) : pointer;
+        return p.endsWith("/" + FileCheckpointStorage.METADATA_FILE_NAME) ? p
+                : p + "/" + FileCheckpointStorage.METADATA_FILE_NAME;
+    }
+
+    private Iterable<BlobInfo> list() {
+        if (!(store instanceof SupportsPrefixListing listing)) {
+            throw new StorageException("cannot scan the job directory " + jobDir + ": the blob store "
+                    + store.getClass().getName() + " does not implement "
+                    + SupportsPrefixListing.class.getSimpleName());
+        }
+        List<BlobInfo> found = new ArrayList<>();
+        for (BlobInfo info : listing.list(jobDir)) {
+            if (info.location().startsWith(jobDir)) {
+                found.add(info);
+            }
+        }
+        return found;
+    }
+
+    private void deleteAll(List<String> locations) {
+        if (locations.isEmpty()) {
+            return;
+        }
+        if (store instanceof SupportsBulkDelete bulk) {
+            bulk.deleteAll(locations);
+        } else {
+            for (String location : locations) {
+                store.delete(location);
+            }
+        }
+    }
+}
