@@ -10,6 +10,7 @@ import dev.cairn.blob.BlobOutputStream;
 import dev.cairn.blob.BlobStore;
 import dev.cairn.blob.InputBlob;
 import dev.cairn.blob.SeekableInputStream;
+import dev.cairn.blob.SupportsAbandonedWriteCleanup;
 import dev.cairn.blob.SupportsBulkDelete;
 import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.error.BlobAlreadyExistsException;
@@ -48,8 +49,8 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>To certify a store, extend this class and implement {@link #createBlobStore()} and
  * {@link #newBaseLocation()}; declare what the store guarantees in {@link #capabilities()}.
- * Listing and bulk-delete rules run when the store implements {@link SupportsPrefixListing} or
- * {@link SupportsBulkDelete} and are skipped with a message otherwise.
+ * Listing, bulk-delete and abandoned-write rules run when the store implements {@link SupportsPrefixListing},
+ * {@link SupportsBulkDelete} or {@link SupportsAbandonedWriteCleanup} and are skipped with a message otherwise.
  */
 public abstract class BlobStoreTck {
 
@@ -599,6 +600,55 @@ public abstract class BlobStoreTck {
                 chunk[i + k] = (byte) (x >>> (8 * k));
             }
         }
+    }
+
+    @Test
+    @DisplayName("BLOB-19 MUST: removing abandoned writes removes exactly the unfinished writes under the prefix")
+    void ruleBLOB19_abandonedWritesAreRemovedUnderThePrefixOnly() throws IOException {
+        Assumptions.assumeTrue(store instanceof SupportsAbandonedWriteCleanup, "the store does not implement"
+                + " SupportsAbandonedWriteCleanup; the abandoned-write rule does not apply");
+        SupportsAbandonedWriteCleanup cleanup = (SupportsAbandonedWriteCleanup) store;
+        String kept = base + "job/chk-1/committed.bin";
+        write(kept, bytes(1000, 19));
+        BlobOutputStream small = store.create(base + "job/chk-2/abandoned-small.bin");
+        small.write(bytes(100_000, 20));
+        BlobOutputStream large = store.create(base + "job/shared/abandoned-large.bin");
+        large.write(bytes(abandonedWriteSize(), 21));
+        BlobOutputStream outside = store.create(base + "other-job/chk-1/in-progress.bin");
+        outside.write(bytes(100_000, 22));
+        try {
+            assertThat(cleanup.removeAbandonedWrites(base + "job/")).as("removeAbandonedWrites(%sjob/)", base)
+                    .isPositive();
+            assertThatThrownBy(large::commit).as("commit() of a large write whose traces were removed")
+                    .isInstanceOf(StorageException.class);
+            assertNothingAt(base + "job/chk-2/abandoned-small.bin");
+            assertNothingAt(base + "job/shared/abandoned-large.bin");
+            assertThat(readAll(kept)).as("the committed blob under the prefix").isEqualTo(bytes(1000, 19));
+            assertThat(outside.commit().length()).as("a write outside the prefix commits").isEqualTo(100_000);
+            assertThat(readAll(base + "other-job/chk-1/in-progress.bin")).isEqualTo(bytes(100_000, 22));
+            assertThat(cleanup.removeAbandonedWrites(base + "job/")).as("a second call").isZero();
+        } finally {
+            for (BlobOutputStream out : List.of(small, large, outside)) {
+                closeQuietly(out);
+            }
+        }
+    }
+
+    /** Releases a stream whose fate a rule has already checked; what its close does is BLOB-03's business. */
+    private static void closeQuietly(BlobOutputStream out) {
+        try {
+            out.close();
+        } catch (RuntimeException ignored) {
+            // checked by the rules about close()
+        }
+    }
+
+    /**
+     * Bytes of the large abandoned write in BLOB-19: enough that a store which uploads in parts has
+     * started a multipart upload (17 MiB by default, above S3's default 16 MiB part size).
+     */
+    protected int abandonedWriteSize() {
+        return 17 * MIB;
     }
 
     private static long liveHeap() {

@@ -229,11 +229,20 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
         if (claimMode == RecoveryClaimMode.NO_CLAIM) {
             directoryOwner.restoredWithoutClaim(checkpoint);
         }
-        long highest = claimMode == RecoveryClaimMode.CLAIM ? directoryOwner.claim(checkpoint)
-                : directoryOwner.highestCheckpointId();
+        JobDirectoryOwner.Claim claim = claimMode == RecoveryClaimMode.CLAIM ? directoryOwner.claim(checkpoint)
+                : new JobDirectoryOwner.Claim(directoryOwner.highestCheckpointId(), false);
+        long highest = claim.highestCheckpointId();
         synchronized (lock) {
             checkNotShutdown();
             sharedState.registerRestored(checkpoint, claimMode == RecoveryClaimMode.CLAIM);
+            if (claim.fencedOthers()) {
+                for (Retained r : List.copyOf(retained)) {
+                    if (!r.checkpoint.pointer().equals(checkpoint.pointer())) {
+                        retained.remove(r);
+                        sharedState.unregister(r.checkpoint.checkpointId());
+                    }
+                }
+            }
             lastCheckpointId = Math.max(lastCheckpointId, Math.max(highest, checkpoint.checkpointId()));
             if (claimMode == RecoveryClaimMode.NO_CLAIM) {
                 forceFullSnapshot = true;

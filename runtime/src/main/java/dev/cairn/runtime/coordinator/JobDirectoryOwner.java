@@ -54,20 +54,22 @@ final class JobDirectoryOwner {
         }
     }
 
+    /** What a claim found: the highest id in the directory, and whether the claimed checkpoint was its own. */
+    record Claim(long highestCheckpointId, boolean fencedOthers) {
+    }
+
     /**
      * Takes over the directory for a run that claims {@code restored}: if it is one of the directory's
      * own checkpoints, deletes everything else there.
-     *
-     * @return the highest checkpoint id found in the directory
      */
-    long claim(CompletedCheckpoint restored) {
+    Claim claim(CompletedCheckpoint restored) {
         CheckpointScan scan;
         try {
             scan = storage.scan();
         } catch (StorageException e) {
             LOG.log(Level.INFO, "job {0}: the checkpoint directory cannot be scanned ({1}); the other checkpoints"
                     + " in it are left as they are", jobId, e.getMessage());
-            return restored.checkpointId();
+            return new Claim(restored.checkpointId(), false);
         }
         boolean own = scan.completed().stream().anyMatch(c -> c.pointer().equals(restored.pointer()));
         if (own) {
@@ -82,7 +84,7 @@ final class JobDirectoryOwner {
                         restored.checkpointId(), deleted.size());
             }
         }
-        return scan.highestCheckpointId();
+        return new Claim(scan.highestCheckpointId(), own);
     }
 
     /** Writes the job-end record; called before an ended job deletes its checkpoints. */

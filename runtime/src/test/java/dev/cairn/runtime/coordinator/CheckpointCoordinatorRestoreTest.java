@@ -142,4 +142,77 @@ class CheckpointCoordinatorRestoreTest extends CoordinatorTestSupport {
         assertThat(ids(storage.completedCheckpoints())).containsExactly(1L);
         assertThat(failure(c.triggerCheckpoint())).isEqualTo(CheckpointFailureReason.COORDINATOR_SHUTDOWN);
     }
+
+    @Test
+    void claimingOneOfTheDirectorysCheckpointsFencesEveryOtherOne() throws Exception {
+        FileCheckpointStorage storage = fileStorage();
+        TestGateway gateway = new TestGateway(TestGateway.simplePlan());
+        gateway.autoAck = true;
+        CheckpointCoordinator first = coordinator(config().numRetainedCheckpoints(3).build(), storage, gateway);
+        get(first.triggerCheckpoint());
+        CompletedCheckpoint two = get(first.triggerCheckpoint());
+        get(first.triggerCheckpoint());
+        gateway.autoAck = false;
+        gateway.barriers.clear();
+        first.triggerCheckpoint();
+        gateway.ack(gateway.nextBarrier(), new SubtaskId("src", 0));
+        assertThat(filesOf(storage, 4)).as("a checkpoint that never completes: its process is killed").hasSize(1);
+
+        FileCheckpointStorage second = reopen(storage);
+        TestGateway next = new TestGateway(TestGateway.simplePlan());
+        next.autoAck = true;
+        CheckpointCoordinator c = coordinator(config().numRetainedCheckpoints(3).build(), second, next);
+        c.restoreFrom(second.resolve(two.pointer()), RecoveryClaimMode.CLAIM);
+        assertThat(ids(second.completedCheckpoints())).as("older and newer checkpoints fenced").containsExactly(2L);
+        assertThat(filesOf(second, 4)).as("files of the checkpoint that never completed").isEmpty();
+        assertThat(files(second, second.jobLocation())).allMatch(f -> f.startsWith(second.checkpointLocation(2)));
+        assertThat(ids(c.retainedCheckpoints())).containsExactly(2L);
+        assertThat(get(c.triggerCheckpoint()).checkpointId()).as("above every id the directory held").isEqualTo(5);
+    }
+
+    @Test
+    void idsStartAboveEveryTraceOfTheDirectoryWithoutARestore() throws Exception {
+        FileCheckpointStorage storage = fileStorage();
+        TestGateway gateway = new TestGateway(TestGateway.simplePlan());
+        gateway.autoAck = true;
+        CheckpointCoordinator first = coordinator(config().build(), storage, gateway);
+        get(first.triggerCheckpoint());
+        gateway.autoAck = false;
+        gateway.barriers.clear();
+        first.triggerCheckpoint();
+        gateway.ack(gateway.nextBarrier(), new SubtaskId("src", 0));
+        assertThat(filesOf(storage, 2)).as("checkpoint 2 never completes: its process is killed").hasSize(1);
+
+        TestGateway next = new TestGateway(TestGateway.simplePlan());
+        next.autoAck = true;
+        CheckpointCoordinator c = coordinator(config().build(), reopen(storage), next);
+        assertThat(get(c.triggerCheckpoint()).checkpointId()).isEqualTo(3);
+    }
+
+    @Test
+    void anEndedJobRecordsItsEndBeforeDeletingItsCheckpoints() throws Exception {
+        FileCheckpointStorage files = fileStorage();
+        FaultyStorage storage = new FaultyStorage(files);
+        TestGateway gateway = new TestGateway(TestGateway.simplePlan());
+        gateway.autoAck = true;
+        CheckpointCoordinator c = coordinator(config().numRetainedCheckpoints(2).build(), storage, gateway);
+        for (int i = 0; i < 3; i++) {
+            get(c.triggerCheckpoint());
+        }
+        storage.failDiscard = true;
+        c.shutdown(JobTermination.FINISHED);
+        assertThat(ids(files.completedCheckpoints())).as("a crash in the deletion leaves checkpoints").containsExactly(2L, 3L);
+        ResumePoint point = ResumePoint.find(reopen(files), false);
+        assertThat(point).as("but no resume takes them for progress").isInstanceOf(ResumePoint.JobEnded.class);
+        assertThat(((ResumePoint.JobEnded) point).end().lastCheckpointId()).isEqualTo(3);
+        assertThat(((ResumePoint.JobEnded) point).end().termination()).isEqualTo("FINISHED");
+
+        FileCheckpointStorage clean = fileStorage();
+        TestGateway g2 = new TestGateway(TestGateway.simplePlan());
+        g2.autoAck = true;
+        CheckpointCoordinator ok = coordinator(config().build(), clean, g2);
+        get(ok.triggerCheckpoint());
+        ok.shutdown(JobTermination.FINISHED);
+        assertThat(files(clean, clean.jobLocation())).containsExactly(clean.jobLocation() + "_job-ended");
+    }
 }

@@ -2,6 +2,8 @@ package dev.cairn.runtime.coordinator;
 
 import dev.cairn.blob.SeekableInputStream;
 import dev.cairn.checkpoint.CheckpointMetadata;
+import dev.cairn.checkpoint.CheckpointScan;
+import dev.cairn.checkpoint.JobEnd;
 import dev.cairn.checkpoint.CheckpointStateOutputStream;
 import dev.cairn.checkpoint.CheckpointStorage;
 import dev.cairn.checkpoint.CheckpointStorageLocation;
@@ -20,6 +22,8 @@ final class FaultyStorage implements CheckpointStorage {
     final CheckpointStorage delegate;
     volatile boolean failInitialize;
     volatile boolean failFinalize;
+    /** Discards (of whole checkpoints and of an ended job's leftovers) fail, as if the process died there. */
+    volatile boolean failDiscard;
     /** When set, finalization waits until it is counted down. */
     volatile CountDownLatch finalizeGate;
 
@@ -92,7 +96,33 @@ final class FaultyStorage implements CheckpointStorage {
 
     @Override
     public void discard(CompletedCheckpoint checkpoint) {
+        if (failDiscard) {
+            throw new StorageException("injected: cannot discard checkpoint " + checkpoint.checkpointId());
+        }
         delegate.discard(checkpoint);
+    }
+
+    @Override
+    public CheckpointScan scan() {
+        return delegate.scan();
+    }
+
+    @Override
+    public void markJobEnded(JobEnd end) {
+        delegate.markJobEnded(end);
+    }
+
+    @Override
+    public List<String> removeUnreferenced(Collection<CompletedCheckpoint> keep) {
+        if (failDiscard) {
+            throw new StorageException("injected: cannot delete unreferenced files");
+        }
+        return delegate.removeUnreferenced(keep);
+    }
+
+    @Override
+    public void discardJob() {
+        delegate.discardJob();
     }
 
     @Override

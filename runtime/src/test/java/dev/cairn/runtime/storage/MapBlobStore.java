@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** A blob store on a sorted map for the runtime's tests: commit-only visibility, create-only, listing. */
 final class MapBlobStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete {
     final ConcurrentSkipListMap<String, byte[]> blobs = new ConcurrentSkipListMap<>();
+    /** Told every location deleted, in order. */
+    volatile java.util.function.Consumer<String> onDelete = location -> { };
     final AtomicInteger creates = new AtomicInteger();
     final AtomicInteger openStreams = new AtomicInteger();
     volatile boolean closed;
@@ -97,12 +99,13 @@ final class MapBlobStore implements BlobStore, SupportsPrefixListing, SupportsBu
 
     @Override
     public void delete(String location) {
+        onDelete.accept(location);
         blobs.remove(location);
     }
 
     @Override
     public void deleteAll(Iterable<String> locations) {
-        locations.forEach(blobs::remove);
+        locations.forEach(this::delete);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.cairn.blob.BlobStore;
 import dev.cairn.blob.InputBlob;
 import dev.cairn.blob.Locations;
 import dev.cairn.blob.SeekableInputStream;
+import dev.cairn.blob.SupportsAbandonedWriteCleanup;
 import dev.cairn.blob.SupportsBulkDelete;
 import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.error.BlobAlreadyExistsException;
@@ -48,7 +49,8 @@ import org.apache.hadoop.hdfs.DistributedFileSystem;
  * from Hadoop's shared cache, so closing this store never closes another user's client) and
  * closed with the store. Thread-safe; each stream it returns is for one thread.
  */
-public final class HadoopBlobStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete {
+public final class HadoopBlobStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete,
+        SupportsAbandonedWriteCleanup {
     /** Default size of the write and read buffers. */
     public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
 
@@ -187,6 +189,47 @@ public final class HadoopBlobStore implements BlobStore, SupportsPrefixListing, 
             throw new StorageException(scheme + " blob store: closing the Hadoop file system failed: "
                     + problem.getMessage(), problem);
         }
+    }
+
+    /**
+     * Deletes the temporary files ({@code .<name>.<random>.inprogress}) of writes under {@code prefix} that a
+     * killed process left behind (HDFS also keeps their lease until it expires), and the directories under
+     * the prefix that are then empty.
+     */
+    @Override
+    public int removeAbandonedWrites(String prefix) {
+        String directoryLocation = prefix.endsWith("/") ? Locations.directory(prefix) : Locations.parent(prefix);
+        String namePrefix = prefix.endsWith("/") ? "" : Locations.name(prefix);
+        Path directory = checkedPath(directoryLocation, true);
+        try {
+            return removeTemps(fileSystem(directory), directory, namePrefix);
+        } catch (IOException e) {
+            throw failure(prefix, "removing abandoned writes", e);
+        }
+    }
+
+    private static int removeTemps(FileSystem fs, Path directory, String namePrefix) throws IOException {
+        FileStatus[] entries;
+        try {
+            entries = fs.listStatus(directory);
+        } catch (FileNotFoundException e) {
+            return 0;
+        }
+        int removed = 0;
+        for (FileStatus entry : entries) {
+            String name = entry.getPath().getName();
+            boolean temp = isTempName(name);
+            if (!(temp ? name.substring(1) : name).startsWith(namePrefix)) {
+                continue;
+            }
+            if (entry.isDirectory()) {
+                removed += removeTemps(fs, entry.getPath(), "");
+                pruneIfEmpty(fs, entry.getPath());
+            } else if (temp && fs.delete(entry.getPath(), false)) {
+                removed++;
+            }
+        }
+        return removed;
     }
 
     private static void walk(FileSystem fs, Path directory, String directoryLocation, String namePrefix,
@@ -424,10 +467,19 @@ public final class HadoopBlobStore implements BlobStore, SupportsPrefixListing, 
                     problem.addSuppressed(e);
                 }
             }
-            if (problem != null) {
+            if (problem != null && !tempGone()) {
                 throw failure(location, "abort", problem);
             }
             pruneIfEmpty(fs, temp.getParent());
+        }
+
+        /** Whether the temporary file is gone (e.g. removed as an abandoned write): then nothing is left to abort. */
+        private boolean tempGone() {
+            try {
+                return !fs.exists(temp);
+            } catch (IOException e) {
+                return false;
+            }
         }
 
         private RuntimeException abortAfter(RuntimeException cause) {

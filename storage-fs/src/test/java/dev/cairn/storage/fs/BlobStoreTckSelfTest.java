@@ -73,6 +73,11 @@ class BlobStoreTckSelfTest {
         assertThat(failedRules(run(OverwritesOnCommit.class))).containsExactly("BLOB-07", "BLOB-18");
     }
 
+    @Test
+    void deletingCommittedBlobsAsAbandonedFailsTheAbandonedWriteRule() {
+        assertThat(failedRules(run(RemovesCommittedBlobsAsAbandoned.class))).containsExactly("BLOB-19");
+    }
+
     private static EngineExecutionResults run(Class<?> suite) {
         return EngineTestKit.engine("junit-jupiter").selectors(selectClass(suite)).execute();
     }
@@ -108,6 +113,23 @@ class BlobStoreTckSelfTest {
     }
 
 
+
+    /** Broken: "removing abandoned writes" deletes every blob under the prefix, committed ones too. */
+    static class RemovesCommittedBlobsAsAbandoned extends SelfTestSuite {
+        @Override
+        protected BlobStore createBlobStore() {
+            return new ForwardingLocalStore() {
+                @Override
+                public int removeAbandonedWrites(String prefix) {
+                    int removed = delegate.removeAbandonedWrites(prefix);
+                    for (BlobInfo info : delegate.list(prefix)) {
+                        delegate.delete(info.location());
+                    }
+                    return removed;
+                }
+            };
+        }
+    }
 
     /** The control: a wrapper that changes nothing. */
     static class Faithful extends SelfTestSuite {

@@ -4,11 +4,13 @@ import dev.cairn.blob.BlobInfo;
 import dev.cairn.blob.BlobOutputStream;
 import dev.cairn.blob.BlobStore;
 import dev.cairn.blob.InputBlob;
+import dev.cairn.blob.SupportsAbandonedWriteCleanup;
 import dev.cairn.blob.SupportsBulkDelete;
 import dev.cairn.blob.SupportsPrefixListing;
 
 /** Passes every call to a {@link LocalBlobStore}; the TCK self-tests' broken stores override one thing. */
-class ForwardingLocalStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete {
+class ForwardingLocalStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete,
+        SupportsAbandonedWriteCleanup {
     final LocalBlobStore delegate = new LocalBlobStore();
 
     @Override
@@ -34,6 +36,11 @@ class ForwardingLocalStore implements BlobStore, SupportsPrefixListing, Supports
     @Override
     public void deleteAll(Iterable<String> locations) {
         delegate.deleteAll(locations);
+    }
+
+    @Override
+    public int removeAbandonedWrites(String prefix) {
+        return delegate.removeAbandonedWrites(prefix);
     }
 
     @Override

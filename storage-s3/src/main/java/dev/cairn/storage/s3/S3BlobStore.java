@@ -5,6 +5,7 @@ import dev.cairn.blob.BlobOutputStream;
 import dev.cairn.blob.BlobStore;
 import dev.cairn.blob.InputBlob;
 import dev.cairn.blob.SeekableInputStream;
+import dev.cairn.blob.SupportsAbandonedWriteCleanup;
 import dev.cairn.blob.SupportsBulkDelete;
 import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.error.BlobAlreadyExistsException;
@@ -48,6 +49,7 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Error;
@@ -84,7 +86,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * delete needs, and a checkpoint directory still owns its files. Listing a prefix that contains the marker
  * only returns the {@code _metadata} blobs (data files are spread over other prefixes by design).
  */
-public final class S3BlobStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete {
+public final class S3BlobStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete,
+        SupportsAbandonedWriteCleanup {
     static final String METADATA_NAME = "_metadata";
     private static final int INITIAL_BUFFER = 64 * 1024;
     private static final int DELETE_BATCH = 1000;
@@ -283,6 +286,47 @@ public final class S3BlobStore implements BlobStore, SupportsPrefixListing, Supp
             throw storageFailure(prefix, "ListObjectsV2", e);
         }
         return found;
+    }
+
+    /**
+     * Aborts the multipart uploads under {@code prefix} that were started and never completed or aborted
+     * (a process killed during an upload leaves them, billed, until a lifecycle rule removes them). With
+     * entropy injection, an upload counts as under the prefix when its key is the entropy-injected key of a
+     * location under it, so uploads of other jobs that share the part of the prefix before the marker are
+     * never touched.
+     */
+    @Override
+    public int removeAbandonedWrites(String prefix) {
+        S3Location parsed = S3Location.parse(prefix);
+        String logicalPrefix = parsed.key();
+        String marker = config.entropyKey();
+        boolean entropyPrefix = marker != null && logicalPrefix.contains(marker);
+        String listPrefix = entropyPrefix ? logicalPrefix.substring(0, logicalPrefix.indexOf(marker)) : logicalPrefix;
+        int aborted = 0;
+        try {
+            for (MultipartUpload upload : client.listMultipartUploadsPaginator(b -> b.bucket(parsed.bucket())
+                    .prefix(listPrefix)).uploads()) {
+                String key = upload.key();
+                if (entropyPrefix ? !isEntropyKeyUnder(key, logicalPrefix, listPrefix, marker)
+                        : !key.startsWith(logicalPrefix)) {
+                    continue;
+                }
+                client.abortMultipartUpload(b -> b.bucket(parsed.bucket()).key(key).uploadId(upload.uploadId()));
+                aborted++;
+            }
+        } catch (SdkException e) {
+            throw storageFailure(prefix, "aborting abandoned multipart uploads", e);
+        }
+        return aborted;
+    }
+
+    private boolean isEntropyKeyUnder(String key, String logicalPrefix, String before, String marker) {
+        int length = config.entropyLength();
+        if (key.length() < before.length() + length) {
+            return false;
+        }
+        String logical = before + marker + key.substring(before.length() + length);
+        return logical.startsWith(logicalPrefix) && physicalKey(logical).equals(key);
     }
 
     @Override

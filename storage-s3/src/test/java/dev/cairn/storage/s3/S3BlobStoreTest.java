@@ -82,6 +82,31 @@ class S3BlobStoreTest {
     }
 
     @Test
+    void uploadsAKilledProcessLeftAreAbortedUnderThePrefixOnly() {
+        try (S3BlobStore store = store(Map.of(S3Config.ENTROPY_KEY, "_entropy_", S3Config.ENTROPY_LENGTH, "4"))) {
+            String base = S3ProxyServer.newBase("abandoned");
+            BlobOutputStream mine = store.create(base + "_entropy_/job-a/shared/sst-1");
+            BlobOutputStream plain = store.create(base + "job-a/chk-3/state");
+            BlobOutputStream other = store.create(base + "_entropy_/job-b/shared/sst-1");
+            for (BlobOutputStream out : List.of(mine, plain, other)) {
+                out.write(random(PART + 1, 5));
+            }
+            assertThat(S3ProxyServer.pendingUploads(store.client(), keyOf(base))).isEqualTo(3);
+
+            assertThat(store.removeAbandonedWrites(base + "_entropy_/job-a/")).isEqualTo(1);
+            assertThat(store.removeAbandonedWrites(base + "job-a/")).isEqualTo(1);
+            assertThat(S3ProxyServer.pendingUploads(store.client(), keyOf(base))).as("job-b's upload is left")
+                    .isEqualTo(1);
+            assertThat(store.removeAbandonedWrites(base + "_entropy_/job-a/")).isZero();
+            other.close();
+            mine.close();
+            plain.close();
+            assertThat(S3ProxyServer.pendingUploads(store.client(), keyOf(base))).isZero();
+            assertThat(store.list(base)).isEmpty();
+        }
+    }
+
+    @Test
     void failedWriteAbortsTheMultipartUpload() {
         try (S3BlobStore store = store(Map.of())) {
             String base = S3ProxyServer.newBase("fail");

@@ -1,0 +1,139 @@
+package dev.cairn.runtime.storage;
+
+import static dev.cairn.runtime.storage.FileCheckpointStorageTest.bytes;
+import static dev.cairn.runtime.storage.FileCheckpointStorageTest.metadata;
+import static dev.cairn.runtime.storage.FileCheckpointStorageTest.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.blob.BlobOutputStream;
+import dev.cairn.checkpoint.CheckpointScan;
+import dev.cairn.checkpoint.CheckpointStorageLocation;
+import dev.cairn.checkpoint.CheckpointedStateScope;
+import dev.cairn.checkpoint.CompletedCheckpoint;
+import dev.cairn.checkpoint.FileStateHandle;
+import dev.cairn.checkpoint.JobEnd;
+import dev.cairn.error.CorruptCheckpointException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Scanning, fencing and clearing a job directory: {@link FileCheckpointStorage#scan()} and the methods around it. */
+class JobDirectoryTest {
+    private static final String BASE = "mem:///checkpoints";
+    private final MapBlobStore store = new MapBlobStore();
+    private final FileCheckpointStorage storage = new FileCheckpointStorage(store, BASE, "job-1");
+
+    private CompletedCheckpoint checkpoint(long id) {
+        CheckpointStorageLocation loc = storage.initializeLocation(id);
+        FileStateHandle exclusive = (FileStateHandle) write(loc, CheckpointedStateScope.EXCLUSIVE, bytes(30_000, id));
+        FileStateHandle shared = (FileStateHandle) write(loc, CheckpointedStateScope.SHARED, bytes(30_000, -id));
+        return loc.finalizeCheckpoint(metadata(id, exclusive, shared));
+    }
+
+    private void corrupt(String location) {
+        byte[] b = store.blobs.get(location).clone();
+        b[b.length / 2] ^= 1;
+        store.blobs.put(location, b);
+    }
+
+    @Test
+    void scanReportsDamagedCheckpointsInsteadOfFailing() {
+        checkpoint(1);
+        checkpoint(2);
+        checkpoint(3);
+        corrupt(storage.metadataLocation(2));
+        assertThatThrownBy(storage::completedCheckpoints).isInstanceOf(CorruptCheckpointException.class);
+
+        CheckpointScan scan = storage.scan();
+        assertThat(scan.completed()).extracting(CompletedCheckpoint::checkpointId).containsExactly(1L, 3L);
+        assertThat(scan.damaged()).singleElement().satisfies(d -> {
+            assertThat(d.checkpointId()).isEqualTo(2);
+            assertThat(d.reason().file()).isEqualTo(storage.metadataLocation(2));
+            assertThat(d.reason().getMessage()).contains("checksum mismatch");
+        });
+        assertThat(scan.damagedNewerThanLatest()).isEmpty();
+        assertThat(scan.latestCompleted()).hasValueSatisfying(c -> assertThat(c.checkpointId()).isEqualTo(3));
+    }
+
+    @Test
+    void aMissingStateFileMakesACheckpointDamaged() {
+        CompletedCheckpoint one = checkpoint(1);
+        String exclusive = ((FileStateHandle) one.metadata().operators().get(0).subtasks().get(0).keyedState().get(0)
+                .streams().get(0)).location();
+        store.delete(exclusive);
+        assertThat(storage.scan().damaged()).singleElement()
+                .satisfies(d -> assertThat(d.reason().getMessage()).contains(exclusive).contains("does not exist"));
+    }
+
+    @Test
+    void highestIdCountsCheckpointsThatNeverCompletedAndTheJobEndRecord() {
+        checkpoint(4);
+        CheckpointStorageLocation unfinished = storage.initializeLocation(9);
+        write(unfinished, CheckpointedStateScope.EXCLUSIVE, bytes(30_000, 9));
+        assertThat(storage.scan().highestCheckpointId()).isEqualTo(9);
+
+        storage.markJobEnded(new JobEnd("FINISHED", 12, 1234));
+        CheckpointScan scan = storage.scan();
+        assertThat(scan.highestCheckpointId()).isEqualTo(12);
+        assertThat(scan.jobEnd()).contains(new JobEnd("FINISHED", 12, 1234));
+        assertThat(scan.ended()).contains(new JobEnd("FINISHED", 12, 1234));
+    }
+
+    @Test
+    void aCheckpointNewerThanTheJobEndMakesTheRecordStale() {
+        storage.markJobEnded(new JobEnd("FINISHED", 3, 1));
+        checkpoint(4);
+        assertThat(storage.scan().jobEnd()).isPresent();
+        assertThat(storage.scan().ended()).isEmpty();
+        storage.markJobEnded(new JobEnd("CANCELED", 4, 2));
+        assertThat(storage.scan().ended()).contains(new JobEnd("CANCELED", 4, 2));
+    }
+
+    @Test
+    void aDamagedJobEndRecordIsRefusedByName() {
+        storage.markJobEnded(new JobEnd("FINISHED", 3, 1));
+        String file = storage.jobLocation() + "_job-ended";
+        corrupt(file);
+        assertThatThrownBy(storage::scan).isInstanceOf(CorruptCheckpointException.class)
+                .hasMessageStartingWith(file + ": job-end record checksum mismatch");
+    }
+
+    @Test
+    void removeUnreferencedKeepsExactlyWhatTheKeptCheckpointsNameAndDeletesMetadataFirst() {
+        checkpoint(1);
+        CompletedCheckpoint two = checkpoint(2);
+        CheckpointStorageLocation unfinished = storage.initializeLocation(3);
+        write(unfinished, CheckpointedStateScope.SHARED, bytes(30_000, 33));
+        write(unfinished, CheckpointedStateScope.EXCLUSIVE, bytes(30_000, 34));
+        storage.markJobEnded(new JobEnd("FINISHED", 0, 1));
+        List<String> order = new ArrayList<>();
+        store.onDelete = order::add;
+
+        List<String> deleted = storage.removeUnreferenced(List.of(two));
+
+        assertThat(deleted).hasSize(1 + 2 + 2);
+        assertThat(order.get(0)).isEqualTo(storage.metadataLocation(1));
+        assertThat(storage.scan().completed()).containsExactly(two);
+        java.util.Set<String> expected = new java.util.HashSet<>();
+        expected.add(storage.metadataLocation(2));
+        expected.add(storage.jobLocation() + "_job-ended");
+        two.metadata().allHandles().forEach(h -> h.streams().forEach(s -> expected.add(((FileStateHandle) s).location())));
+        assertThat(store.locations()).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void discardJobLeavesNothing() {
+        checkpoint(1);
+        checkpoint(2);
+        corrupt(storage.metadataLocation(2));
+        storage.markJobEnded(new JobEnd("FINISHED", 2, 1));
+        try (BlobOutputStream out = store.create(storage.sharedLocation() + "stray")) {
+            out.write(new byte[] {1});
+            out.commit();
+        }
+        storage.discardJob();
+        assertThat(store.locations()).isEmpty();
+        assertThat(storage.scan()).isEqualTo(CheckpointScan.empty());
+    }
+}
