@@ -41,9 +41,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo job on {@code file://} through power cuts: the job runs in-process over a
@@ -168,6 +168,41 @@ class PowerCutTest {
                 .containsExactly("_job-ended");
         System.out.printf("PowerCutTest[%s]: %d cuts and the final run in %d ms; exactly-once, %d lines%n",
                 backend, CUTS, Duration.ofNanos(System.nanoTime() - started).toMillis(), check.lines());
+    }
+
+    /**
+     * The power goes right after the job finished: its end is recognised, its output is exactly once, and
+     * the deletes of its checkpoints, which no later commit made durable, must not leave anything behind.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"memory", "rocksdb"})
+    void powerCutRightAfterTheJobEndedLeavesOnlyTheJobEndRecord(String backend) throws Exception {
+        Path checkpoints = dir.resolve("checkpoints");
+        Path output = dir.resolve("output");
+        Files.createDirectories(output);
+        String base = "file://" + checkpoints;
+        DemoEvents source = new DemoEvents(60_000, PARALLELISM, KEYS);
+        PowerCutBlobStore store = PowerCutBlobStore.over(new LocalBlobStore(), checkpoints);
+        try (FileCheckpointStorage storage = new FileCheckpointStorage(store, base, DemoCommand.JOB_ID);
+                JobRunner job = runner(backend, storage, source, output, new AtomicLong()).build()) {
+            job.start();
+            assertThat(job.awaitTermination(Duration.ofMinutes(2)).termination()).isEqualTo(JobTermination.FINISHED);
+        }
+        PowerCutBlobStore.Cut cut = store.cut();
+        System.out.printf("PowerCutTest[%s] after the end: the cut brought back %s%n", backend, cut.revived());
+
+        try (FileCheckpointStorage plain = new FileCheckpointStorage(new LocalBlobStore(), base,
+                DemoCommand.JOB_ID)) {
+            assertThat(ResumePoint.find(plain, false)).isInstanceOf(ResumePoint.JobEnded.class);
+            CheckpointScan scan = plain.scan();
+            System.out.printf("PowerCutTest[%s] after the end: scan finds sound %s, damaged %s%n", backend,
+                    scan.completed().stream().map(CompletedCheckpoint::checkpointId).toList(),
+                    scan.damaged().stream().map(d -> d.checkpointId() + " (" + d.reason().getMessage() + ")").toList());
+        }
+        OutputCheck check = OutputCheck.of(source.countsPerKey(), TwoPhaseCommitFileSink.readCommitted(output));
+        assertThat(check.exactlyOnce()).as(check.examples().toString()).isTrue();
+        assertThat(everythingUnder(checkpoints.resolve(DemoCommand.JOB_ID)))
+                .as(backend + ": the job directory of the finished job after the power cut").containsExactly("_job-ended");
     }
 
     /** What the cut left, checked over a fresh plain store, as the next process would find it. */
