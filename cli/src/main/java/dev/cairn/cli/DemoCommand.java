@@ -161,7 +161,7 @@ final class DemoCommand implements Callable<Integer> {
         try (CheckpointStorage checkpointStorage = openStorage(storageUri)) {
             Optional<CompletedCheckpoint> resumeFrom = Optional.empty();
             if (resume) {
-                ResumePoint point = ResumePoint.find(checkpointStorage, fallbackToOlder);
+                ResumePoint point = ResumePoint.takeOver(checkpointStorage, fallbackToOlder);
                 for (DamagedCheckpoint d : point.skipped()) {
                     out.println("skipping damaged checkpoint " + d.checkpointId() + ": " + d.reason().getMessage());
                 }

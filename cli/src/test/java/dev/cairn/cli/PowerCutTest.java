@@ -171,8 +171,9 @@ class PowerCutTest {
     }
 
     /**
-     * The power goes right after the job finished: its end is recognised, its output is exactly once, and
-     * the deletes of its checkpoints, which no later commit made durable, must not leave anything behind.
+     * The power goes right after the job finished: the deletes of its checkpoints, which no later commit made
+     * durable, bring them back; the next resume recognises the end, its output is exactly once, and taking the
+     * directory over leaves nothing but the job-end record.
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"memory", "rocksdb"})
@@ -193,11 +194,12 @@ class PowerCutTest {
 
         try (FileCheckpointStorage plain = new FileCheckpointStorage(new LocalBlobStore(), base,
                 DemoCommand.JOB_ID)) {
-            assertThat(ResumePoint.find(plain, false)).isInstanceOf(ResumePoint.JobEnded.class);
             CheckpointScan scan = plain.scan();
             System.out.printf("PowerCutTest[%s] after the end: scan finds sound %s, damaged %s%n", backend,
                     scan.completed().stream().map(CompletedCheckpoint::checkpointId).toList(),
                     scan.damaged().stream().map(d -> d.checkpointId() + " (" + d.reason().getMessage() + ")").toList());
+            assertThat(ResumePoint.takeOver(plain, false)).as("the resume of the ended job")
+                    .isInstanceOf(ResumePoint.JobEnded.class);
         }
         OutputCheck check = OutputCheck.of(source.countsPerKey(), TwoPhaseCommitFileSink.readCommitted(output));
         assertThat(check.exactlyOnce()).as(check.examples().toString()).isTrue();

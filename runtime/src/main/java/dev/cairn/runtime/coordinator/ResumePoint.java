@@ -46,9 +46,23 @@ public sealed interface ResumePoint {
         }
     }
 
-    /** Scans {@code storage} and decides; see {@link #of(CheckpointScan, boolean)}. */
+    /** Scans {@code storage} and decides, changing nothing; see {@link #of(CheckpointScan, boolean)}. */
     static ResumePoint find(CheckpointStorage storage, boolean fallbackToOlderCheckpoint) {
         return of(storage.scan(), fallbackToOlderCheckpoint);
+    }
+
+    /**
+     * {@link #find Finds} where the job resumes and, when it already ended, finishes its end: deletes what a
+     * crash or a power cut during the ended run's final deletions left in the job directory (checkpoints no
+     * longer needed, abandoned writes), keeping the job-end record. A {@link Checkpoint} is left as it is:
+     * restoring it with claim fences the rest. Only call while no run of the job is active.
+     */
+    static ResumePoint takeOver(CheckpointStorage storage, boolean fallbackToOlderCheckpoint) {
+        ResumePoint point = find(storage, fallbackToOlderCheckpoint);
+        if (point instanceof JobEnded) {
+            storage.removeUnreferenced(List.of());
+        }
+        return point;
     }
 
     /**
