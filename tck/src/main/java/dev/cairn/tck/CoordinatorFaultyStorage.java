@@ -2,11 +2,13 @@ package dev.cairn.tck;
 
 import dev.cairn.blob.SeekableInputStream;
 import dev.cairn.checkpoint.CheckpointMetadata;
+import dev.cairn.checkpoint.CheckpointScan;
 import dev.cairn.checkpoint.CheckpointStateOutputStream;
 import dev.cairn.checkpoint.CheckpointStorage;
 import dev.cairn.checkpoint.CheckpointStorageLocation;
 import dev.cairn.checkpoint.CheckpointedStateScope;
 import dev.cairn.checkpoint.CompletedCheckpoint;
+import dev.cairn.checkpoint.JobEnd;
 import dev.cairn.checkpoint.StateHandle;
 import dev.cairn.checkpoint.StreamStateHandle;
 import dev.cairn.error.StorageException;
@@ -168,6 +170,26 @@ public final class CoordinatorFaultyStorage implements CheckpointStorage {
     @Override
     public void discard(CompletedCheckpoint checkpoint) {
         delegate.discard(checkpoint);
+    }
+
+    @Override
+    public CheckpointScan scan() {
+        return delegate.scan();
+    }
+
+    @Override
+    public void markJobEnded(JobEnd end) {
+        delegate.markJobEnded(end);
+    }
+
+    @Override
+    public List<String> removeUnreferenced(Collection<CompletedCheckpoint> keep) {
+        return delegate.removeUnreferenced(keep);
+    }
+
+    @Override
+    public void discardJob() {
+        delegate.discardJob();
     }
 
     @Override

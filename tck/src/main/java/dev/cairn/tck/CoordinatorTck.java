@@ -22,6 +22,7 @@ import dev.cairn.runtime.config.RecoveryClaimMode;
 import dev.cairn.runtime.coordinator.CheckpointFailureReason;
 import dev.cairn.runtime.coordinator.CheckpointStats;
 import dev.cairn.runtime.coordinator.CheckpointStatsListener;
+import dev.cairn.runtime.coordinator.ResumePoint;
 import dev.cairn.runtime.coordinator.SubtaskId;
 import dev.cairn.runtime.dataflow.FailureInjector;
 import dev.cairn.runtime.dataflow.InjectedFailureException;
@@ -441,6 +442,42 @@ public abstract class CoordinatorTck {
         assertKept(storage, latest, "the latest checkpoint of the CLAIM run, cancelled with RETAIN_ON_CANCELLATION");
     }
 
+    @Test
+    @DisplayName("COORD-14 MUST: a run resumed from the newest checkpoint of a run that stopped without ending owns the job directory: other checkpoints are fenced, output stays exactly-once, and after it finished a resume finds the job ended")
+    void ruleCOORD14_resumedRunOwnsTheJobDirectory() throws Exception {
+        CoordinatorFaultyStorage storage = storage("resume");
+        Events source = Events.uniform(2, 3000, 11, 4);
+        Path out = directory("out");
+        CheckpointConfig config = config().numRetainedCheckpoints(2).externalizedCheckpointRetention(
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION).build();
+        Run first = start(CoordinatorTckJob.graph(source, 2, 2, 2, false, out), config, storage, b -> { });
+        first.awaitCompleted(3);
+        first.cancel();
+        List<CompletedCheckpoint> left = storage.scan().completed();
+        assertThat(left).as("checkpoints the stopped run left, as the scan lists them").hasSize(2);
+
+        ResumePoint point = ResumePoint.takeOver(storage, false);
+        assertThat(point).as("where the job resumes").isInstanceOf(ResumePoint.Checkpoint.class);
+        CompletedCheckpoint newest = ((ResumePoint.Checkpoint) point).checkpoint();
+        assertThat(newest.checkpointId()).as("the resume point").isEqualTo(left.get(1).checkpointId());
+        Run second = start(CoordinatorTckJob.graph(source, 2, 2, 2, false, out), config, storage,
+                b -> b.restoreFrom(newest, RecoveryClaimMode.CLAIM));
+        assertDeleted(storage, left.get(0), new HashSet<>(CoordinatorFaultyStorage.streamsOf(newest.metadata())),
+                "checkpoint " + left.get(0).checkpointId() + ", older than the claimed checkpoint "
+                        + newest.checkpointId());
+        JobResult result = second.finish();
+        assertThat(result.termination()).as("how the resumed run ended").isEqualTo(JobTermination.FINISHED);
+        assertThat(second.allIds()).as("ids of the resumed run").allMatch(id -> id > newest.checkpointId());
+        CoordinatorTckJob.assertExactlyOnce(source, out);
+        if (listsCompletedCheckpoints()) {
+            assertThat(storage.scan().completed()).as("checkpoints left by the finished run").isEmpty();
+        }
+        ResumePoint after = ResumePoint.takeOver(storage, false);
+        assertThat(after).as("a resume after the resumed run finished").isInstanceOf(ResumePoint.JobEnded.class);
+        assertThat(((ResumePoint.JobEnded) after).end().lastCheckpointId()).as("the job-end record's last id")
+                .isGreaterThanOrEqualTo(second.allIds().stream().mapToLong(Long::longValue).max().orElseThrow());
+    }
+
     // ---------------------------------------------------------------- timeout and tolerable failures
 
     @Test
@@ -472,17 +509,22 @@ public abstract class CoordinatorTck {
         run.awaitCompleted(c -> c.stream().anyMatch(s -> s.checkpointId() > stalledStreams),
                 "a checkpoint after the expired " + stalledStreams);
         assertThat(storage.awaitNoStalls(Duration.ofSeconds(10))).as("stalls ended").isTrue();
-        JobResult result = run.cancel();
-
-        assertThat(run.failovers).as("fail-overs (expiries stayed within the tolerable number)").isEmpty();
-        assertThat(result.restarts()).isZero();
-        assertThat(run.completedIds()).doesNotContain(stalledFinalize, stalledStreams);
         List<StreamStateHandle> files = new ArrayList<>();
         for (CoordinatorFaultyStorage.Written w : storage.written(stalledFinalize)) {
             if (w.scope() == CheckpointedStateScope.EXCLUSIVE && isStoredOutsideMetadata(w.handle())) {
                 files.add(w.handle());
             }
         }
+        run.await(() -> files.stream().noneMatch(h -> catchThrowable(() -> {
+            try (SeekableInputStream in = storage.open(h)) {
+                in.read();
+            }
+        }) == null), "the state files of checkpoint " + stalledFinalize + " to be deleted while the job runs");
+        JobResult result = run.cancel();
+
+        assertThat(run.failovers).as("fail-overs (expiries stayed within the tolerable number)").isEmpty();
+        assertThat(result.restarts()).isZero();
+        assertThat(run.completedIds()).doesNotContain(stalledFinalize, stalledStreams);
         for (StreamStateHandle h : files) {
             assertNotReadable(storage, h, "state file of checkpoint " + stalledFinalize
                     + ", which expired while its metadata was written");

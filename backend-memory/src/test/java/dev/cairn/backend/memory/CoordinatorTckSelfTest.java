@@ -9,11 +9,13 @@ import dev.cairn.backend.OperatorStateBackend;
 import dev.cairn.backend.StateBackend;
 import dev.cairn.blob.SeekableInputStream;
 import dev.cairn.checkpoint.CheckpointMetadata;
+import dev.cairn.checkpoint.CheckpointScan;
 import dev.cairn.checkpoint.CheckpointStateOutputStream;
 import dev.cairn.checkpoint.CheckpointStorage;
 import dev.cairn.checkpoint.CheckpointStorageLocation;
 import dev.cairn.checkpoint.CheckpointedStateScope;
 import dev.cairn.checkpoint.CompletedCheckpoint;
+import dev.cairn.checkpoint.JobEnd;
 import dev.cairn.checkpoint.KeyedStateHandle;
 import dev.cairn.checkpoint.OperatorStateHandle;
 import dev.cairn.checkpoint.StateHandle;
@@ -46,7 +48,7 @@ class CoordinatorTckSelfTest {
     void backendRestoringOnlyOneOfSeveralHandlesFailsExactlyTheRescaleRule() {
         Events tests = run(FirstHandleOnlyTck.class);
         assertThat(failedRules(tests)).as(failures(tests)).containsExactly("ruleCOORD04_restoreAtNewParallelism");
-        assertThat(tests.succeeded().count()).isEqualTo(12);
+        assertThat(tests.succeeded().count()).isEqualTo(13);
     }
 
     @Test
@@ -54,15 +56,21 @@ class CoordinatorTckSelfTest {
         Events tests = run(NeverDiscardingTck.class);
         assertThat(failedRules(tests)).as(failures(tests)).containsExactly("ruleCOORD06_retainsExactlyN",
                 "ruleCOORD07_externalizedRetentionOnCancel", "ruleCOORD08_externalizedRetentionOnFailure",
-                "ruleCOORD09_finishedJobDeletesCheckpoints", "ruleCOORD10_claimModes");
-        assertThat(tests.succeeded().count()).isEqualTo(8);
+                "ruleCOORD10_claimModes", "ruleCOORD14_resumedRunOwnsTheJobDirectory");
+        assertThat(tests.succeeded().count()).isEqualTo(9);
+    }
+
+    @Test
+    void storageWithoutTheJobDirectoryMethodsFailsExactlyTheResumeRule() {
+        Events tests = run(MandatoryOnlyTck.class);
+        assertThat(failedRules(tests)).as(failures(tests)).containsExactly("ruleCOORD14_resumedRunOwnsTheJobDirectory");
     }
 
     @Test
     void storageThatKeepsTheFilesOfAbortedCheckpointsFailsExactlyTheTimeoutRule() {
         Events tests = run(LeakingAbortTck.class);
         assertThat(failedRules(tests)).as(failures(tests)).containsExactly("ruleCOORD11_checkpointTimeout");
-        assertThat(tests.succeeded().count()).isEqualTo(12);
+        assertThat(tests.succeeded().count()).isEqualTo(13);
     }
 
     private static String failures(Events tests) {
@@ -119,6 +127,19 @@ class CoordinatorTckSelfTest {
         @Override
         protected CheckpointStorage createCheckpointStorage(String jobId, Path directory) {
             return fileStorage(jobId, directory);
+        }
+    }
+
+    /** File storage seen through the SPI's mandatory methods only. */
+    static class MandatoryOnlyTck extends CoordinatorTck {
+        @Override
+        protected StateBackend createBackend() {
+            return new HeapStateBackend();
+        }
+
+        @Override
+        protected CheckpointStorage createCheckpointStorage(String jobId, Path directory) {
+            return new MandatoryOnly(fileStorage(jobId, directory));
         }
     }
 
@@ -184,10 +205,40 @@ class CoordinatorTckSelfTest {
     }
 
     /** Forwards every call to the storage under test. */
-    static class Forwarding implements CheckpointStorage {
-        private final CheckpointStorage delegate;
-
+    static class Forwarding extends MandatoryOnly {
         Forwarding(CheckpointStorage delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public CheckpointScan scan() {
+            return delegate.scan();
+        }
+
+        @Override
+        public void markJobEnded(JobEnd end) {
+            delegate.markJobEnded(end);
+        }
+
+        @Override
+        public List<String> removeUnreferenced(Collection<CompletedCheckpoint> keep) {
+            return delegate.removeUnreferenced(keep);
+        }
+
+        @Override
+        public void discardJob() {
+            delegate.discardJob();
+        }
+    }
+
+    /**
+     * Forwards only the methods a storage must implement and keeps the SPI's defaults for the job-directory
+     * methods (no job-end record, nothing removed on a claim), as a storage written before them would.
+     */
+    static class MandatoryOnly implements CheckpointStorage {
+        final CheckpointStorage delegate;
+
+        MandatoryOnly(CheckpointStorage delegate) {
             this.delegate = delegate;
         }
 

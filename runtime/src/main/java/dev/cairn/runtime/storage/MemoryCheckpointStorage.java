@@ -14,6 +14,8 @@ import dev.cairn.checkpoint.JobEnd;
 import dev.cairn.checkpoint.StreamStateHandle;
 import dev.cairn.error.CheckpointException;
 import dev.cairn.error.StorageException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -145,6 +147,18 @@ public final class MemoryCheckpointStorage implements CheckpointStorage {
     @Override
     public void markJobEnded(JobEnd end) {
         jobEnd.set(Objects.requireNonNull(end, "end"));
+    }
+
+    /** Forgets every checkpoint that {@code keep} does not hold; nothing else is stored. */
+    @Override
+    public List<String> removeUnreferenced(Collection<CompletedCheckpoint> keep) {
+        List<String> removed = new ArrayList<>();
+        for (CompletedCheckpoint cp : completed.values()) {
+            if (keep.stream().noneMatch(k -> k.pointer().equals(cp.pointer())) && completed.remove(cp.checkpointId(), cp)) {
+                removed.add(cp.pointer());
+            }
+        }
+        return removed;
     }
 
     /** Forgets every checkpoint and the job-end record; ids start from the beginning. */
