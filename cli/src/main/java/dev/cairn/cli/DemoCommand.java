@@ -166,7 +166,7 @@ final class DemoCommand implements Callable<Integer> {
                     out.println("skipping damaged checkpoint " + d.checkpointId() + ": " + d.reason().getMessage());
                 }
                 if (point instanceof ResumePoint.JobEnded ended) {
-                    return alreadyEnded(out, ended.end(), source, output);
+                    return alreadyEnded(out, ended.end(), source, output, checkpointStorage, data.resolve("local"));
                 }
                 if (point instanceof ResumePoint.Checkpoint cp) {
                     resumeFrom = Optional.of(cp.checkpoint());
@@ -260,10 +260,20 @@ final class DemoCommand implements Callable<Integer> {
         return CheckpointStorages.create(storageUri, JOB_ID, options, HaltingBlobStore::new);
     }
 
-    /** {@code --resume} after the job ended: says so, checks the committed output once more. */
-    private int alreadyEnded(PrintWriter out, JobEnd end, DemoEvents source, Path output) {
+    /**
+     * {@code --resume} after the job ended: says so, finishes the end-of-job deletion a crash may have
+     * interrupted (checkpoints after the job-end record, the local directory of the killed run; the demo
+     * always claims, so nothing of its directory but the record is kept), checks the committed output once more.
+     */
+    private int alreadyEnded(PrintWriter out, JobEnd end, DemoEvents source, Path output, CheckpointStorage storage,
+            Path local) {
         out.println("job " + JOB_ID + " already ended (" + end.termination() + " after checkpoint "
                 + end.lastCheckpointId() + ", at " + Instant.ofEpochMilli(end.endedAtMillis()) + "): nothing to resume");
+        List<String> leftovers = storage.removeUnreferenced(List.of());
+        if (!leftovers.isEmpty()) {
+            out.println("deleted " + leftovers.size() + " files the ended job had not deleted yet");
+        }
+        JobRunner.deleteAbandonedLocalRuns(local);
         if (!end.termination().equals(JobTermination.FINISHED.name())) {
             return 0;
         }

@@ -105,6 +105,38 @@ class DemoCommandTest {
         assertThat(resumed.lastLine()).startsWith("verified: exactly-once (3000000 events, 0 failures,");
     }
 
+    /**
+     * A kill after the job-end record and before the ended job's deletions: the resume that reports the
+     * ended job also deletes what the killed run had not (its checkpoints, its local run directory).
+     */
+    @Test
+    void resumeAfterKillAtJobEndDeletesTheLeftovers(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                CairnCommand.class.getName(), "demo", "--no-progress", "--data-dir", data.toString(),
+                "--events", "20000", "--keys", "5000", "--interval", "50", "--halt-at", "job-ended")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("first-run.log").toFile()).start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(Files.readString(dir.resolve("first-run.log"))).isEqualTo(137);
+        Path jobDir = data.resolve("checkpoints").resolve(DemoCommand.JOB_ID);
+        try (Stream<Path> left = Files.list(jobDir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).contains("_job-ended").anyMatch(n -> n.startsWith("chk-"));
+        }
+
+        Run resumed = demo(data, "--events", "20000", "--keys", "5000", "--resume");
+        assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+        assertThat(resumed.output()).contains("already ended").contains("files the ended job had not deleted yet");
+        assertThat(resumed.lastLine()).startsWith("verified: exactly-once (20000 events");
+        try (Stream<Path> left = Files.walk(jobDir)) {
+            assertThat(left.filter(p -> !p.equals(jobDir)).map(p -> jobDir.relativize(p).toString()))
+                    .containsExactly("_job-ended");
+        }
+        try (Stream<Path> runs = Files.list(data.resolve("local"))) {
+            assertThat(runs.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("run-"));
+        }
+    }
+
     private static long completedCheckpoints(Path jobDir) throws Exception {
         if (!Files.isDirectory(jobDir)) {
             return 0;

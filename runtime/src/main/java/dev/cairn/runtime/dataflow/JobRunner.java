@@ -186,6 +186,21 @@ public final class JobRunner implements AutoCloseable {
         events.add(() -> terminate(JobTermination.CANCELED, null));
     }
 
+    /**
+     * Deletes the run directories ({@code run-<id>}) under a local directory given to
+     * {@link Builder#localDirectory} that no live run holds: what runs killed with {@code kill -9} left. A run
+     * does this when it is built; a caller that ends up not starting one (because the job already ended, say)
+     * calls this instead, so the leftovers of the last killed run do not stay forever.
+     */
+    public static void deleteAbandonedLocalRuns(Path localDirectory) {
+        Objects.requireNonNull(localDirectory, "localDirectory");
+        try {
+            LocalRunDirectory.deleteAbandonedRuns(localDirectory);
+        } catch (IOException e) {
+            throw new StorageException("deleting the abandoned run directories under " + localDirectory + " failed", e);
+        }
+    }
+
     /** Cancels the job if it still runs, waits for it, and releases the coordinator and the local directory. */
     @Override
     public void close() {

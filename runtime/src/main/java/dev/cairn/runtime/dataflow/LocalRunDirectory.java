@@ -61,7 +61,11 @@ final class LocalRunDirectory implements AutoCloseable {
         }
     }
 
-    private static void deleteAbandonedRuns(Path root) throws IOException {
+    /** Deletes the run directories under {@code root} that no live run holds (nothing if {@code root} does not exist). */
+    static void deleteAbandonedRuns(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
         try (DirectoryStream<Path> runs = Files.newDirectoryStream(root, RUN_PREFIX + "*")) {
             for (Path run : runs) {
                 if (Files.isDirectory(run) && isAbandoned(run)) {
