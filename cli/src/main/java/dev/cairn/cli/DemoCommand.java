@@ -166,7 +166,7 @@ final class DemoCommand implements Callable<Integer> {
                     out.println("skipping damaged checkpoint " + d.checkpointId() + ": " + d.reason().getMessage());
                 }
                 if (point instanceof ResumePoint.JobEnded ended) {
-                    return alreadyEnded(out, ended.end(), source, output, checkpointStorage, data.resolve("local"));
+                    return alreadyEnded(out, ended, source, output, data.resolve("local"));
                 }
                 if (point instanceof ResumePoint.Checkpoint cp) {
                     resumeFrom = Optional.of(cp.checkpoint());
@@ -261,17 +261,17 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * {@code --resume} after the job ended: says so, finishes the end-of-job deletion a crash may have
-     * interrupted (checkpoints after the job-end record, the local directory of the killed run; the demo
-     * always claims, so nothing of its directory but the record is kept), checks the committed output once more.
+     * {@code --resume} after the job ended: says so, reports what {@link ResumePoint#takeOver} deleted of the
+     * ended run's remains (a crash may have interrupted its final deletions), deletes the local directory of a
+     * killed last run, and checks the committed output once more.
      */
-    private int alreadyEnded(PrintWriter out, JobEnd end, DemoEvents source, Path output, CheckpointStorage storage,
+    private int alreadyEnded(PrintWriter out, ResumePoint.JobEnded ended, DemoEvents source, Path output,
             Path local) {
+        JobEnd end = ended.end();
         out.println("job " + JOB_ID + " already ended (" + end.termination() + " after checkpoint "
                 + end.lastCheckpointId() + ", at " + Instant.ofEpochMilli(end.endedAtMillis()) + "): nothing to resume");
-        List<String> leftovers = storage.removeUnreferenced(List.of());
-        if (!leftovers.isEmpty()) {
-            out.println("deleted " + leftovers.size() + " files the ended job had not deleted yet");
+        if (!ended.deleted().isEmpty()) {
+            out.println("deleted " + ended.deleted().size() + " files the ended job had not deleted yet");
         }
         JobRunner.deleteAbandonedLocalRuns(local);
         if (!end.termination().equals(JobTermination.FINISHED.name())) {

@@ -1,16 +1,20 @@
 package dev.cairn.format;
 
 import dev.cairn.checkpoint.JobEnd;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The job-end record ({@code <job>/_job-ended}): {@code envelope(MAGIC, v1, termination:string
- * lastCheckpointId:int64 endedAtMillis:int64)}.
+ * lastCheckpointId:int64 endedAtMillis:int64 kept:int32 (pointer:string)*)}.
  */
 public final class JobEndFormat {
     public static final int MAGIC = 0x43414A45;
     public static final int VERSION = 1;
     private static final String FORMAT_NAME = "job-end record";
     private static final int MAX_TERMINATION_BYTES = 64;
+    /** Longest pointer of a kept checkpoint. */
+    public static final int MAX_POINTER_BYTES = 4096;
 
     private JobEndFormat() {
     }
@@ -20,6 +24,10 @@ public final class JobEndFormat {
         out.writeString(end.termination());
         out.writeLong(end.lastCheckpointId());
         out.writeLong(end.endedAtMillis());
+        out.writeInt(end.keptCheckpoints().size());
+        for (String pointer : end.keptCheckpoints()) {
+            out.writeString(pointer);
+        }
         return Envelope.seal(MAGIC, VERSION, out.toByteArray());
     }
 
@@ -29,10 +37,15 @@ public final class JobEndFormat {
         String termination = in.readString("termination", MAX_TERMINATION_BYTES);
         long last = in.readLong("last checkpoint id", Long.MAX_VALUE);
         long ended = in.readLong();
+        int count = in.readCount("kept checkpoints", 4);
+        List<String> kept = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            kept.add(in.readString("kept checkpoint pointer", MAX_POINTER_BYTES));
+        }
         in.expectEnd();
         if (termination.isEmpty()) {
             throw in.corrupt("the termination is empty");
         }
-        return new JobEnd(termination, last, ended);
+        return new JobEnd(termination, last, ended, kept);
     }
 }

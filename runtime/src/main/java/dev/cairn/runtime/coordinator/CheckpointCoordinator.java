@@ -305,7 +305,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
         }
         finishShutdown(aborted, queued);
         if (deletes) {
-            directoryOwner.markEnded(termination, lastId);
+            directoryOwner.markEnded(termination, lastId, kept);
             toDiscard.forEach(this::discardQuietly);
             directoryOwner.removeLeftovers(kept);
         }

@@ -87,9 +87,21 @@ final class JobDirectoryOwner {
         return new Claim(scan.highestCheckpointId(), own);
     }
 
-    /** Writes the job-end record; called before an ended job deletes its checkpoints. */
-    void markEnded(JobTermination termination, long lastCheckpointId) {
-        storage.markJobEnded(new JobEnd(termination.name(), lastCheckpointId, System.currentTimeMillis()));
+    /**
+     * Writes the job-end record, naming {@code kept} and the checkpoints restored without claim as kept on
+     * purpose; called before an ended job deletes its checkpoints.
+     */
+    void markEnded(JobTermination termination, long lastCheckpointId, Collection<CompletedCheckpoint> kept) {
+        List<String> pointers = new ArrayList<>();
+        for (CompletedCheckpoint c : kept) {
+            pointers.add(c.pointer());
+        }
+        for (CompletedCheckpoint c : restoredWithoutClaim) {
+            if (!pointers.contains(c.pointer())) {
+                pointers.add(c.pointer());
+            }
+        }
+        storage.markJobEnded(new JobEnd(termination.name(), lastCheckpointId, System.currentTimeMillis(), pointers));
     }
 
     /**

@@ -31,11 +31,15 @@ public sealed interface ResumePoint {
         }
     }
 
-    /** The job ended ({@code end}); there is nothing to resume. */
-    record JobEnded(JobEnd end, List<DamagedCheckpoint> skipped) implements ResumePoint {
+    /**
+     * The job ended ({@code end}); there is nothing to resume. {@code deleted}: what {@link #takeOver} deleted
+     * of the ended run's remains.
+     */
+    record JobEnded(JobEnd end, List<DamagedCheckpoint> skipped, List<String> deleted) implements ResumePoint {
         public JobEnded {
             Objects.requireNonNull(end, "end");
             skipped = List.copyOf(skipped);
+            deleted = List.copyOf(deleted);
         }
     }
 
@@ -54,15 +58,19 @@ public sealed interface ResumePoint {
     /**
      * {@link #find Finds} where the job resumes and, when it already ended, finishes its end: deletes what a
      * crash or a power cut during the ended run's final deletions left in the job directory (checkpoints no
-     * longer needed, abandoned writes), keeping the job-end record. A {@link Checkpoint} is left as it is:
+     * longer needed, abandoned writes), keeping the job-end record and the checkpoints it names as kept on
+     * purpose (restored without claim). A {@link Checkpoint} is left as it is:
      * restoring it with claim fences the rest. Only call while no run of the job is active.
      */
     static ResumePoint takeOver(CheckpointStorage storage, boolean fallbackToOlderCheckpoint) {
-        ResumePoint point = find(storage, fallbackToOlderCheckpoint);
-        if (point instanceof JobEnded) {
-            storage.removeUnreferenced(List.of());
+        CheckpointScan scan = storage.scan();
+        ResumePoint point = of(scan, fallbackToOlderCheckpoint);
+        if (!(point instanceof JobEnded ended)) {
+            return point;
         }
-        return point;
+        List<CompletedCheckpoint> kept = scan.completed().stream()
+                .filter(c -> ended.end().keptCheckpoints().contains(c.pointer())).toList();
+        return new JobEnded(ended.end(), ended.skipped(), storage.removeUnreferenced(kept));
     }
 
     /**
@@ -75,7 +83,7 @@ public sealed interface ResumePoint {
     static ResumePoint of(CheckpointScan scan, boolean fallbackToOlderCheckpoint) {
         Optional<JobEnd> ended = scan.ended();
         if (ended.isPresent()) {
-            return new JobEnded(ended.get(), scan.damaged());
+            return new JobEnded(ended.get(), scan.damaged(), List.of());
         }
         List<DamagedCheckpoint> newer = scan.damagedNewerThanLatest();
         if (!newer.isEmpty() && !fallbackToOlderCheckpoint) {

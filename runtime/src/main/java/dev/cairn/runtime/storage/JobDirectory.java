@@ -36,7 +36,7 @@ import java.util.function.Function;
  */
 final class JobDirectory {
     static final String JOB_END_FILE_NAME = "_job-ended";
-    private static final int MAX_JOB_END_SIZE = 1024;
+    private static final int MAX_JOB_END_SIZE = 1024 * 1024;
 
     private final BlobStore store;
     private final String jobDir;

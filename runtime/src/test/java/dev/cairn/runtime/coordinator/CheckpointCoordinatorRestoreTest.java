@@ -53,6 +53,10 @@ class CheckpointCoordinatorRestoreTest extends CoordinatorTestSupport {
         c.shutdown(JobTermination.FINISHED);
         assertThat(ids(second.completedCheckpoints())).as("the job's own checkpoints deleted, the restored kept")
                 .containsExactly(3L);
+        ResumePoint point = ResumePoint.takeOver(reopen(storage), false);
+        assertThat(((ResumePoint.JobEnded) point).end().keptCheckpoints()).containsExactly(restored.pointer());
+        assertThat(ids(second.completedCheckpoints())).as("the end's clean-up keeps what the run kept on purpose")
+                .containsExactly(3L);
     }
 
     @Test

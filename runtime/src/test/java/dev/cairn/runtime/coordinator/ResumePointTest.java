@@ -62,7 +62,7 @@ class ResumePointTest {
     void anEndedJobIsReportedAsEndedUnlessALaterRunWentOn() {
         JobEnd end = new JobEnd("FINISHED", 30, 99);
         assertThat(ResumePoint.of(scan(List.of(), List.of(), end), false))
-                .isEqualTo(new ResumePoint.JobEnded(end, List.of()));
+                .isEqualTo(new ResumePoint.JobEnded(end, List.of(), List.of()));
         assertThat(ResumePoint.of(scan(List.of(sound(12)), List.of(), end), false))
                 .as("a checkpoint the ended run failed to delete is not progress").isInstanceOf(ResumePoint.JobEnded.class);
         ResumePoint later = ResumePoint.of(scan(List.of(sound(31)), List.of(), end), false);

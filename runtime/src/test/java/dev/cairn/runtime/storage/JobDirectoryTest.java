@@ -86,8 +86,9 @@ class JobDirectoryTest {
         checkpoint(4);
         assertThat(storage.scan().jobEnd()).isPresent();
         assertThat(storage.scan().ended()).isEmpty();
-        storage.markJobEnded(new JobEnd("CANCELED", 4, 2));
-        assertThat(storage.scan().ended()).contains(new JobEnd("CANCELED", 4, 2));
+        JobEnd canceled = new JobEnd("CANCELED", 4, 2, List.of(BASE + "/job-1/chk-4", "s3://other/job/chk-9"));
+        storage.markJobEnded(canceled);
+        assertThat(storage.scan().ended()).contains(canceled);
     }
 
     @Test
