@@ -81,8 +81,9 @@ public interface CheckpointStorage extends StateHandleReader, AutoCloseable {
      * Deletes everything in the job directory that none of {@code keep} refers to: the {@code _metadata}
      * of every other checkpoint first (so no checkpoint is ever discoverable with files missing), then
      * their exclusive files, shared files nobody in {@code keep} refers to, and the traces of writes a
-     * killed process never finished. The job-end record is kept. Only call while no writer of the job
-     * is active. The default deletes nothing.
+     * killed process never finished. The job-end record is kept, and the highest checkpoint id that
+     * {@link #scan()} reports never goes down (a storage records it before it deletes the traces that
+     * carried it). Only call while no writer of the job is active. The default deletes nothing.
      *
      * @return the locations deleted
      */

@@ -18,6 +18,7 @@ import dev.cairn.error.BlobNotFoundException;
 import dev.cairn.error.CheckpointException;
 import dev.cairn.error.CorruptCheckpointException;
 import dev.cairn.error.StorageException;
+import dev.cairn.format.IdFloorFormat;
 import dev.cairn.format.JobEndFormat;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,12 +32,15 @@ import java.util.function.Function;
 /**
  * The whole-directory operations of {@link FileCheckpointStorage}: scanning a job directory (sound and
  * damaged checkpoints, the highest id of any trace, the job-end record), writing the job-end record,
- * and deleting what no kept checkpoint refers to. Every operation lists the directory, so the blob store
+ * and deleting what no kept checkpoint refers to without lowering the highest id (the id floor record
+ * {@code _checkpoint-id-floor} keeps it when the traces that carried it are deleted). Every operation lists the directory, so the blob store
  * must implement {@link SupportsPrefixListing}.
  */
 final class JobDirectory {
     static final String JOB_END_FILE_NAME = "_job-ended";
+    static final String ID_FLOOR_FILE_NAME = "_checkpoint-id-floor";
     private static final int MAX_JOB_END_SIZE = 1024 * 1024;
+    private static final int MAX_ID_FLOOR_SIZE = 64;
 
     private final BlobStore store;
     private final String jobDir;
@@ -52,6 +56,10 @@ final class JobDirectory {
         return jobDir + JOB_END_FILE_NAME;
     }
 
+    String idFloorLocation() {
+        return jobDir + ID_FLOOR_FILE_NAME;
+    }
+
     CheckpointScan scan() {
         TreeMap<Long, String> withMetadata = new TreeMap<>();
         long highest = 0;
@@ -60,6 +68,10 @@ final class JobDirectory {
             String rest = info.location().substring(jobDir.length());
             if (rest.equals(JOB_END_FILE_NAME)) {
                 hasJobEnd = true;
+                continue;
+            }
+            if (rest.equals(ID_FLOOR_FILE_NAME)) {
+                highest = Math.max(highest, readIdFloor());
                 continue;
             }
             int slash = rest.indexOf('/');
@@ -90,7 +102,16 @@ final class JobDirectory {
     }
 
     private Optional<JobEnd> readJobEnd() {
-        String file = jobEndLocation();
+        return read(jobEndLocation(), "job-end record", MAX_JOB_END_SIZE).map(b -> JobEndFormat.read(jobEndLocation(), b));
+    }
+
+    /** The id floor, or 0 without one. */
+    private long readIdFloor() {
+        return read(idFloorLocation(), "checkpoint-id floor", MAX_ID_FLOOR_SIZE)
+                .map(b -> IdFloorFormat.read(idFloorLocation(), b)).orElse(0L);
+    }
+
+    private Optional<byte[]> read(String file, String what, int maxSize) {
         InputBlob blob;
         try {
             blob = store.open(file);
@@ -98,20 +119,25 @@ final class JobDirectory {
             return Optional.empty();
         }
         long length = blob.length();
-        if (length > MAX_JOB_END_SIZE) {
-            throw new CorruptCheckpointException(file, "job-end record of " + length + " bytes exceeds "
-                    + MAX_JOB_END_SIZE + " bytes; delete it if the job should be resumed");
+        if (length > maxSize) {
+            throw new CorruptCheckpointException(file, what + " of " + length + " bytes exceeds " + maxSize
+                    + " bytes; delete it if the job should be resumed");
         }
         byte[] bytes = new byte[(int) length];
         blob.readFully(0, bytes, 0, bytes.length);
-        return Optional.of(JobEndFormat.read(file, bytes));
+        return Optional.of(bytes);
     }
 
-    /** Replaces the job-end record: deleted, then created and committed. */
+    /** Replaces the job-end record. */
     void markJobEnded(JobEnd end) {
-        String file = jobEndLocation();
-        byte[] bytes = JobEndFormat.write(end);
-        store.delete(file);
+        replace(jobEndLocation(), JobEndFormat.write(end));
+    }
+
+    /** Deletes (if present), then creates and commits {@code file}: a crash in between leaves no record. */
+    private void replace(String file, byte[] bytes) {
+        if (store.exists(file)) {
+            store.delete(file);
+        }
         try (BlobOutputStream out = store.create(file)) {
             out.write(bytes);
             BlobInfo info = out.commit();
@@ -122,10 +148,18 @@ final class JobDirectory {
         }
     }
 
+    /**
+     * Deletes what {@code keep} does not reference, never lowering the highest id a scan reports: if the
+     * deleted traces carry a higher id than what is kept (a checkpoint that never completed, newer than the
+     * claimed one), the id floor record is written first; a floor that what is kept covers is deleted last.
+     */
     List<String> removeUnreferenced(Collection<CompletedCheckpoint> keep) {
         Set<String> referenced = new HashSet<>();
         referenced.add(jobEndLocation());
+        referenced.add(idFloorLocation());
+        long covered = 0;
         for (CompletedCheckpoint checkpoint : keep) {
+            covered = Math.max(covered, checkpoint.checkpointId());
             referenced.add(metadataOf(checkpoint.pointer()));
             for (StateHandle handle : checkpoint.metadata().allHandles()) {
                 for (StreamStateHandle stream : handle.streams()) {
@@ -137,19 +171,44 @@ final class JobDirectory {
         }
         List<String> metadata = new ArrayList<>();
         List<String> others = new ArrayList<>();
+        long highestDeleted = 0;
+        boolean hasFloor = false;
         for (BlobInfo info : list()) {
             String location = info.location();
+            if (location.equals(idFloorLocation())) {
+                hasFloor = true;
+            } else if (location.equals(jobEndLocation())) {
+                covered = Math.max(covered, readJobEnd().map(JobEnd::lastCheckpointId).orElse(0L));
+            }
             if (referenced.contains(location)) {
                 continue;
             }
+            highestDeleted = Math.max(highestDeleted, checkpointIdOf(location));
             (location.endsWith("/" + FileCheckpointStorage.METADATA_FILE_NAME) ? metadata : others).add(location);
+        }
+        long floor = hasFloor ? readIdFloor() : 0;
+        if (highestDeleted > Math.max(covered, floor)) {
+            replace(idFloorLocation(), IdFloorFormat.write(highestDeleted));
+            floor = highestDeleted;
         }
         deleteAll(metadata);
         deleteAll(others);
         removeAbandonedWrites();
         List<String> deleted = new ArrayList<>(metadata);
         deleted.addAll(others);
+        if (floor > 0 && floor <= covered) {
+            store.delete(idFloorLocation());
+            deleted.add(idFloorLocation());
+        }
         return deleted;
+    }
+
+    /** The id of the {@code chk-<n>/} a location lies in, or 0. */
+    private long checkpointIdOf(String location) {
+        String rest = location.substring(jobDir.length());
+        int slash = rest.indexOf('/');
+        Long id = slash > 0 ? FileCheckpointStorage.parseId(rest.substring(0, slash)) : null;
+        return id == null ? 0 : id;
     }
 
     /** Every checkpoint's metadata first, then all other files, the job-end record last. */

@@ -119,6 +119,7 @@ class JobDirectoryTest {
         java.util.Set<String> expected = new java.util.HashSet<>();
         expected.add(storage.metadataLocation(2));
         expected.add(storage.jobLocation() + "_job-ended");
+        expected.add(storage.jobLocation() + "_checkpoint-id-floor");
         two.metadata().allHandles().forEach(h -> h.streams().forEach(s -> expected.add(((FileStateHandle) s).location())));
         assertThat(store.locations()).containsExactlyInAnyOrderElementsOf(expected);
     }
@@ -136,5 +137,32 @@ class JobDirectoryTest {
         storage.discardJob();
         assertThat(store.locations()).isEmpty();
         assertThat(storage.scan()).isEqualTo(CheckpointScan.empty());
+    }
+
+    @Test
+    void removingTheTracesOfANewerUnfinishedCheckpointNeverLowersTheHighestId() {
+        CompletedCheckpoint four = checkpoint(4);
+        write(storage.initializeLocation(9), CheckpointedStateScope.EXCLUSIVE, bytes(30_000, 9));
+        storage.removeUnreferenced(List.of(four));
+        assertThat(store.locations()).as("chk-9's file is gone").noneMatch(l -> l.contains("/chk-9/"))
+                .contains(storage.jobLocation() + "_checkpoint-id-floor");
+        assertThat(storage.scan().highestCheckpointId()).isEqualTo(9);
+        assertThat(storage.scan().completed()).containsExactly(four);
+
+        CompletedCheckpoint ten = checkpoint(10);
+        storage.removeUnreferenced(List.of(ten));
+        assertThat(store.locations()).as("a floor the kept checkpoint covers is deleted")
+                .doesNotContain(storage.jobLocation() + "_checkpoint-id-floor");
+        assertThat(storage.scan().highestCheckpointId()).isEqualTo(10);
+    }
+
+    @Test
+    void theEndOfAJobLeavesNoIdFloorWhenItsRecordCoversIt() {
+        checkpoint(1);
+        write(storage.initializeLocation(5), CheckpointedStateScope.EXCLUSIVE, bytes(30_000, 5));
+        storage.markJobEnded(new JobEnd("FINISHED", 6, 1));
+        storage.removeUnreferenced(List.of());
+        assertThat(store.locations()).containsExactly(storage.jobLocation() + "_job-ended");
+        assertThat(storage.scan().highestCheckpointId()).isEqualTo(6);
     }
 }
