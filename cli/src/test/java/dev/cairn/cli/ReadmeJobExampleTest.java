@@ -50,10 +50,9 @@ class ReadmeJobExampleTest {
         }
     }
 
-    @Test
-    void readmeJobRunsToCompletion(@TempDir Path dir) throws Exception {
-        Path outputDir = dir.resolve("out");
-        ReplayableSource<String> mySource = new ReplayableSource<>() {
+    /** Two splits of {@code perSplit} words each, cycling through {@link #WORDS}. */
+    static ReplayableSource<String> words(long perSplit) {
+        return new ReplayableSource<>() {
             @Override
             public int splits() {
                 return 2;
@@ -61,9 +60,15 @@ class ReadmeJobExampleTest {
 
             @Override
             public String read(int split, long offset) {
-                return offset < 5000 ? WORDS[(int) ((offset + split) % WORDS.length)] : null;
+                return offset < perSplit ? WORDS[(int) ((offset + split) % WORDS.length)] : null;
             }
         };
+    }
+
+    @Test
+    void readmeJobRunsToCompletion(@TempDir Path dir) throws Exception {
+        Path outputDir = dir.resolve("out");
+        ReplayableSource<String> mySource = words(5000);
         CheckpointConfig config = CheckpointConfig.builder()
                 .interval(Duration.ofMillis(50))
                 .mode(CheckpointingMode.EXACTLY_ONCE)
@@ -99,17 +104,7 @@ class ReadmeJobExampleTest {
     @Test
     void readmeResumeSnippetContinuesFromTheNewestCheckpoint(@TempDir Path dir) throws Exception {
         Path outputDir = dir.resolve("out");
-        ReplayableSource<String> mySource = new ReplayableSource<>() {
-            @Override
-            public int splits() {
-                return 2;
-            }
-
-            @Override
-            public String read(int split, long offset) {
-                return offset < 200_000 ? WORDS[(int) ((offset + split) % WORDS.length)] : null;
-            }
-        };
+        ReplayableSource<String> mySource = words(200_000);
         CheckpointConfig config = CheckpointConfig.builder().interval(Duration.ofMillis(20)).numRetainedCheckpoints(2)
                 .externalizedCheckpointRetention(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION).build();
         JobGraph.Builder graph = JobGraph.builder("word-count");

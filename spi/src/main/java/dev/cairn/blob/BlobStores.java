@@ -2,6 +2,7 @@ package dev.cairn.blob;
 
 import dev.cairn.error.ConfigurationException;
 import java.net.URI;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -32,6 +33,23 @@ public final class BlobStores {
     }
 
     /** The lower-case scheme of a location URI. */
+    /**
+     * Deletes {@code locations} from {@code store}: in bulk where the store implements
+     * {@link SupportsBulkDelete}, one by one otherwise. Missing blobs are not an error.
+     */
+    public static void deleteAll(BlobStore store, List<String> locations) {
+        if (locations.isEmpty()) {
+            return;
+        }
+        if (store instanceof SupportsBulkDelete bulk) {
+            bulk.deleteAll(locations);
+        } else {
+            for (String location : locations) {
+                store.delete(location);
+            }
+        }
+    }
+
     public static String schemeOf(String location) {
         String scheme;
         try {

@@ -1,21 +1,18 @@
 package dev.cairn.tck;
 
-import dev.cairn.blob.SeekableInputStream;
 import dev.cairn.checkpoint.CheckpointMetadata;
-import dev.cairn.checkpoint.CheckpointScan;
 import dev.cairn.checkpoint.CheckpointStateOutputStream;
 import dev.cairn.checkpoint.CheckpointStorage;
 import dev.cairn.checkpoint.CheckpointStorageLocation;
 import dev.cairn.checkpoint.CheckpointedStateScope;
 import dev.cairn.checkpoint.CompletedCheckpoint;
-import dev.cairn.checkpoint.JobEnd;
+import dev.cairn.checkpoint.ForwardingCheckpointStorage;
 import dev.cairn.checkpoint.StateHandle;
 import dev.cairn.checkpoint.StreamStateHandle;
 import dev.cairn.error.StorageException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fails, so a stalled checkpoint never publishes a stream or metadata after it was given up: whatever it wrote
  * before is left for the coordinator to delete when it aborts the checkpoint.
  */
-public final class CoordinatorFaultyStorage implements CheckpointStorage {
+public final class CoordinatorFaultyStorage extends ForwardingCheckpointStorage {
     /** What goes wrong with an armed checkpoint. */
     public enum Fault {
         /** Every stream commit of the checkpoint throws a {@link StorageException}: the tasks decline it. */
@@ -56,7 +53,6 @@ public final class CoordinatorFaultyStorage implements CheckpointStorage {
     public record Written(long checkpointId, CheckpointedStateScope scope, StreamStateHandle handle) {
     }
 
-    private final CheckpointStorage delegate;
     private final Duration longestStall;
     private final Deque<Fault> armed = new ArrayDeque<>();
     private final Map<Long, Fault> faults = new ConcurrentHashMap<>();
@@ -70,7 +66,7 @@ public final class CoordinatorFaultyStorage implements CheckpointStorage {
      * @param longestStall the longest a stall lasts without {@link #releaseStalls()}
      */
     public CoordinatorFaultyStorage(CheckpointStorage delegate, Duration longestStall) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
         this.longestStall = Objects.requireNonNull(longestStall, "longestStall");
     }
 
@@ -150,51 +146,6 @@ public final class CoordinatorFaultyStorage implements CheckpointStorage {
     @Override
     public CheckpointStorageLocation initializeSavepointLocation(long checkpointId, String targetDirectory) {
         return new Location(delegate.initializeSavepointLocation(checkpointId, targetDirectory), null);
-    }
-
-    @Override
-    public void discardState(long checkpointId, Collection<? extends StateHandle> state) {
-        delegate.discardState(checkpointId, state);
-    }
-
-    @Override
-    public CompletedCheckpoint resolve(String pointer) {
-        return delegate.resolve(pointer);
-    }
-
-    @Override
-    public List<CompletedCheckpoint> completedCheckpoints() {
-        return delegate.completedCheckpoints();
-    }
-
-    @Override
-    public void discard(CompletedCheckpoint checkpoint) {
-        delegate.discard(checkpoint);
-    }
-
-    @Override
-    public CheckpointScan scan() {
-        return delegate.scan();
-    }
-
-    @Override
-    public void markJobEnded(JobEnd end) {
-        delegate.markJobEnded(end);
-    }
-
-    @Override
-    public List<String> removeUnreferenced(Collection<CompletedCheckpoint> keep) {
-        return delegate.removeUnreferenced(keep);
-    }
-
-    @Override
-    public void discardJob() {
-        delegate.discardJob();
-    }
-
-    @Override
-    public SeekableInputStream open(StreamStateHandle handle) {
-        return delegate.open(handle);
     }
 
     /** Releases every stall and closes the storage under test. */

@@ -9,13 +9,12 @@ import dev.cairn.backend.OperatorStateBackend;
 import dev.cairn.backend.StateBackend;
 import dev.cairn.blob.SeekableInputStream;
 import dev.cairn.checkpoint.CheckpointMetadata;
-import dev.cairn.checkpoint.CheckpointScan;
 import dev.cairn.checkpoint.CheckpointStateOutputStream;
 import dev.cairn.checkpoint.CheckpointStorage;
 import dev.cairn.checkpoint.CheckpointStorageLocation;
 import dev.cairn.checkpoint.CheckpointedStateScope;
 import dev.cairn.checkpoint.CompletedCheckpoint;
-import dev.cairn.checkpoint.JobEnd;
+import dev.cairn.checkpoint.ForwardingCheckpointStorage;
 import dev.cairn.checkpoint.KeyedStateHandle;
 import dev.cairn.checkpoint.OperatorStateHandle;
 import dev.cairn.checkpoint.StateHandle;
@@ -205,29 +204,9 @@ class CoordinatorTckSelfTest {
     }
 
     /** Forwards every call to the storage under test. */
-    static class Forwarding extends MandatoryOnly {
+    static class Forwarding extends ForwardingCheckpointStorage {
         Forwarding(CheckpointStorage delegate) {
             super(delegate);
-        }
-
-        @Override
-        public CheckpointScan scan() {
-            return delegate.scan();
-        }
-
-        @Override
-        public void markJobEnded(JobEnd end) {
-            delegate.markJobEnded(end);
-        }
-
-        @Override
-        public List<String> removeUnreferenced(Collection<CompletedCheckpoint> keep) {
-            return delegate.removeUnreferenced(keep);
-        }
-
-        @Override
-        public void discardJob() {
-            delegate.discardJob();
         }
     }
 

@@ -8,7 +8,6 @@ import dev.cairn.blob.ByteArraySeekableInputStream;
 import dev.cairn.blob.InputBlob;
 import dev.cairn.blob.Locations;
 import dev.cairn.blob.SeekableInputStream;
-import dev.cairn.blob.SupportsBulkDelete;
 import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.checkpoint.CheckpointMetadata;
 import dev.cairn.checkpoint.CheckpointScan;
@@ -204,7 +203,7 @@ public final class FileCheckpointStorage implements CheckpointStorage {
                 }
             }
         }
-        deleteAll(exclusive);
+        BlobStores.deleteAll(store, exclusive);
     }
 
     @Override
@@ -314,7 +313,7 @@ public final class FileCheckpointStorage implements CheckpointStorage {
                 exclusive.add(location);
             }
         }
-        deleteAll(exclusive);
+        BlobStores.deleteAll(store, exclusive);
     }
 
     /**
@@ -370,18 +369,6 @@ public final class FileCheckpointStorage implements CheckpointStorage {
         return "FileCheckpointStorage[" + jobDir + "]";
     }
 
-    private void deleteAll(List<String> locations) {
-        if (locations.isEmpty()) {
-            return;
-        }
-        if (store instanceof SupportsBulkDelete bulk) {
-            bulk.deleteAll(locations);
-        } else {
-            for (String location : locations) {
-                store.delete(location);
-            }
-        }
-    }
 
     private static Map<String, FileStateHandle> fileHandles(CheckpointMetadata metadata) {
         Map<String, FileStateHandle> files = new LinkedHashMap<>();
@@ -538,7 +525,7 @@ public final class FileCheckpointStorage implements CheckpointStorage {
                 toDelete = new ArrayList<>(written);
                 written.clear();
             }
-            deleteAll(toDelete);
+            BlobStores.deleteAll(store, toDelete);
         }
 
         /** Records a committed file; if the location was discarded meanwhile, deletes it and fails. */

@@ -3,9 +3,9 @@ package dev.cairn.runtime.storage;
 import dev.cairn.blob.BlobInfo;
 import dev.cairn.blob.BlobOutputStream;
 import dev.cairn.blob.BlobStore;
+import dev.cairn.blob.BlobStores;
 import dev.cairn.blob.InputBlob;
 import dev.cairn.blob.SupportsAbandonedWriteCleanup;
-import dev.cairn.blob.SupportsBulkDelete;
 import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.checkpoint.CheckpointScan;
 import dev.cairn.checkpoint.CompletedCheckpoint;
@@ -191,8 +191,8 @@ final class JobDirectory {
             replace(idFloorLocation(), IdFloorFormat.write(highestDeleted));
             floor = highestDeleted;
         }
-        deleteAll(metadata);
-        deleteAll(others);
+        BlobStores.deleteAll(store, metadata);
+        BlobStores.deleteAll(store, others);
         removeAbandonedWrites();
         List<String> deleted = new ArrayList<>(metadata);
         deleted.addAll(others);
@@ -225,8 +225,8 @@ final class JobDirectory {
                         .add(location);
             }
         }
-        deleteAll(metadata);
-        deleteAll(others);
+        BlobStores.deleteAll(store, metadata);
+        BlobStores.deleteAll(store, others);
         removeAbandonedWrites();
         if (hasJobEnd) {
             store.delete(jobEndLocation());
@@ -260,16 +260,4 @@ final class JobDirectory {
         return found;
     }
 
-    private void deleteAll(List<String> locations) {
-        if (locations.isEmpty()) {
-            return;
-        }
-        if (store instanceof SupportsBulkDelete bulk) {
-            bulk.deleteAll(locations);
-        } else {
-            for (String location : locations) {
-                store.delete(location);
-            }
-        }
-    }
 }

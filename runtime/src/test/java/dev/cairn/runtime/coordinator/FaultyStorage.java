@@ -1,16 +1,12 @@
 package dev.cairn.runtime.coordinator;
 
-import dev.cairn.blob.SeekableInputStream;
 import dev.cairn.checkpoint.CheckpointMetadata;
-import dev.cairn.checkpoint.CheckpointScan;
-import dev.cairn.checkpoint.JobEnd;
 import dev.cairn.checkpoint.CheckpointStateOutputStream;
 import dev.cairn.checkpoint.CheckpointStorage;
 import dev.cairn.checkpoint.CheckpointStorageLocation;
 import dev.cairn.checkpoint.CheckpointedStateScope;
 import dev.cairn.checkpoint.CompletedCheckpoint;
-import dev.cairn.checkpoint.StateHandle;
-import dev.cairn.checkpoint.StreamStateHandle;
+import dev.cairn.checkpoint.ForwardingCheckpointStorage;
 import dev.cairn.error.StorageException;
 import java.util.Collection;
 import java.util.List;
@@ -18,8 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** Checkpoint storage that fails or stalls on demand, delegating everything else. */
-final class FaultyStorage implements CheckpointStorage {
-    final CheckpointStorage delegate;
+final class FaultyStorage extends ForwardingCheckpointStorage {
     volatile boolean failInitialize;
     volatile boolean failFinalize;
     /** Discards (of whole checkpoints and of an ended job's leftovers) fail, as if the process died there. */
@@ -28,7 +23,7 @@ final class FaultyStorage implements CheckpointStorage {
     volatile CountDownLatch finalizeGate;
 
     FaultyStorage(CheckpointStorage delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     @Override
@@ -85,16 +80,6 @@ final class FaultyStorage implements CheckpointStorage {
     }
 
     @Override
-    public CompletedCheckpoint resolve(String pointer) {
-        return delegate.resolve(pointer);
-    }
-
-    @Override
-    public List<CompletedCheckpoint> completedCheckpoints() {
-        return delegate.completedCheckpoints();
-    }
-
-    @Override
     public void discard(CompletedCheckpoint checkpoint) {
         if (failDiscard) {
             throw new StorageException("injected: cannot discard checkpoint " + checkpoint.checkpointId());
@@ -103,40 +88,10 @@ final class FaultyStorage implements CheckpointStorage {
     }
 
     @Override
-    public CheckpointScan scan() {
-        return delegate.scan();
-    }
-
-    @Override
-    public void markJobEnded(JobEnd end) {
-        delegate.markJobEnded(end);
-    }
-
-    @Override
     public List<String> removeUnreferenced(Collection<CompletedCheckpoint> keep) {
         if (failDiscard) {
             throw new StorageException("injected: cannot delete unreferenced files");
         }
         return delegate.removeUnreferenced(keep);
-    }
-
-    @Override
-    public void discardJob() {
-        delegate.discardJob();
-    }
-
-    @Override
-    public void discardState(long checkpointId, Collection<? extends StateHandle> state) {
-        delegate.discardState(checkpointId, state);
-    }
-
-    @Override
-    public SeekableInputStream open(StreamStateHandle handle) {
-        return delegate.open(handle);
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }
