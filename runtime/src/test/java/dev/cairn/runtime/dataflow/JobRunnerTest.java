@@ -3,14 +3,13 @@ package dev.cairn.runtime.dataflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.checkpoint.CheckpointMetadata;
 import dev.cairn.checkpoint.CheckpointStateOutputStream;
 import dev.cairn.checkpoint.CheckpointStorage;
 import dev.cairn.checkpoint.CheckpointStorageLocation;
-import dev.cairn.checkpoint.CheckpointMetadata;
 import dev.cairn.checkpoint.CheckpointedStateScope;
 import dev.cairn.checkpoint.CompletedCheckpoint;
-import dev.cairn.blob.SeekableInputStream;
-import dev.cairn.checkpoint.StreamStateHandle;
+import dev.cairn.checkpoint.ForwardingCheckpointStorage;
 import dev.cairn.error.ConfigurationException;
 import dev.cairn.error.StorageException;
 import dev.cairn.runtime.config.CheckpointConfig;
@@ -23,7 +22,6 @@ import dev.cairn.runtime.storage.MemoryCheckpointStorage;
 import dev.cairn.serialization.Serializers;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,12 +149,12 @@ class JobRunnerTest {
      * Memory storage whose first state stream of a checkpoint at or after {@code fromCheckpoint} fails, so that
      * asynchronous phase fails and its task declines.
      */
-    static final class FailingStreamsStorage implements CheckpointStorage {
-        private final MemoryCheckpointStorage delegate = new MemoryCheckpointStorage("async");
+    static final class FailingStreamsStorage extends ForwardingCheckpointStorage {
         private final long fromCheckpoint;
         private final AtomicBoolean failed = new AtomicBoolean();
 
         FailingStreamsStorage(long fromCheckpoint) {
+            super(new MemoryCheckpointStorage("async"));
             this.fromCheckpoint = fromCheckpoint;
         }
 
@@ -187,31 +185,6 @@ class JobRunnerTest {
                     location.discardOnFailure();
                 }
             };
-        }
-
-        @Override
-        public CompletedCheckpoint resolve(String pointer) {
-            return delegate.resolve(pointer);
-        }
-
-        @Override
-        public List<CompletedCheckpoint> completedCheckpoints() {
-            return delegate.completedCheckpoints();
-        }
-
-        @Override
-        public void discard(CompletedCheckpoint checkpoint) {
-            delegate.discard(checkpoint);
-        }
-
-        @Override
-        public SeekableInputStream open(StreamStateHandle handle) {
-            return delegate.open(handle);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 
