@@ -6,7 +6,6 @@ import dev.cairn.checkpoint.CheckpointStorage;
 import dev.cairn.checkpoint.CheckpointStorageLocation;
 import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.OperatorSnapshot;
-import dev.cairn.checkpoint.OperatorStateHandle;
 import dev.cairn.checkpoint.StateHandle;
 import dev.cairn.checkpoint.SubtaskSnapshot;
 import dev.cairn.error.CheckpointException;
@@ -14,17 +13,14 @@ import dev.cairn.runtime.config.CheckpointConfig;
 import dev.cairn.runtime.config.JobTermination;
 import dev.cairn.runtime.config.RecoveryClaimMode;
 import dev.cairn.runtime.sharedstate.SharedStateRegistry;
-import dev.cairn.state.RedistributionMode;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -71,8 +67,8 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
     private final long baseIntervalMillis;
 
     private final Object lock = new Object();
-    private final TreeMap<Long, Pending> pending = new TreeMap<>();
-    private final List<Request> queue = new ArrayList<>();
+    private final TreeMap<Long, PendingCheckpoint> pending = new TreeMap<>();
+    private final List<CheckpointRequest> queue = new ArrayList<>();
     private final List<Retained> retained = new ArrayList<>();
     private final CheckpointFailureCounter failures;
     private long requestSequence;
@@ -140,7 +136,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
 
     /** Stops periodic triggering and drops a waiting periodic request; pending checkpoints go on. */
     public void stopCheckpointScheduler() {
-        List<Request> dropped = new ArrayList<>();
+        List<CheckpointRequest> dropped = new ArrayList<>();
         synchronized (lock) {
             periodicActive = false;
             if (periodicTask != null) {
@@ -149,7 +145,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
             }
             queue.removeIf(r -> r.periodic && dropped.add(r));
         }
-        for (Request r : dropped) {
+        for (CheckpointRequest r : dropped) {
             r.fail(CheckpointFailureReason.PERIODIC_SCHEDULER_STOPPED, "periodic checkpoint scheduling was stopped",
                     null);
         }
@@ -262,7 +258,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
     public void abortPendingCheckpoints(String reason) {
         List<Aborted> aborted = new ArrayList<>();
         synchronized (lock) {
-            for (Pending p : List.copyOf(pending.values())) {
+            for (PendingCheckpoint p : List.copyOf(pending.values())) {
                 Aborted a = abortLocked(p, CheckpointFailureReason.JOB_FAILOVER,
                         new CheckpointException("checkpoint " + p.id + " aborted: " + reason));
                 if (a != null) {
@@ -286,7 +282,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
     public void shutdown(JobTermination termination) {
         Objects.requireNonNull(termination, "termination");
         List<Aborted> aborted = new ArrayList<>();
-        List<Request> queued;
+        List<CheckpointRequest> queued;
         List<CompletedCheckpoint> toDiscard = new ArrayList<>();
         List<CompletedCheckpoint> kept;
         boolean deletes;
@@ -319,7 +315,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
     @Override
     public void close() {
         List<Aborted> aborted = new ArrayList<>();
-        List<Request> queued = List.of();
+        List<CheckpointRequest> queued = List.of();
         synchronized (lock) {
             if (!shutdown) {
                 queued = stopLocked(aborted, "the coordinator was closed");
@@ -338,10 +334,10 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
             throw new IllegalArgumentException("acknowledgement of " + subtask + " for checkpoint " + checkpointId
                     + " carries the snapshot of subtask " + snapshot.subtaskIndex());
         }
-        Pending toComplete = null;
+        PendingCheckpoint toComplete = null;
         boolean discard;
         synchronized (lock) {
-            Pending p = pending.get(checkpointId);
+            PendingCheckpoint p = pending.get(checkpointId);
             if (p == null || p.disposed) {
                 discard = !isPartOfRetained(checkpointId, subtask);
             } else if (!p.plan.tasksToWaitFor().contains(subtask)) {
@@ -366,7 +362,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
             runIo(() -> storage.discardState(checkpointId, handles));
         }
         if (toComplete != null) {
-            Pending p = toComplete;
+            PendingCheckpoint p = toComplete;
             runIo(() -> complete(p));
         }
     }
@@ -375,7 +371,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
     public void declineCheckpoint(long checkpointId, SubtaskId subtask, Throwable cause) {
         Aborted aborted;
         synchronized (lock) {
-            Pending p = pending.get(checkpointId);
+            PendingCheckpoint p = pending.get(checkpointId);
             if (p == null || p.disposed) {
                 return;
             }
@@ -394,9 +390,9 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
     // ---------------------------------------------------------------- triggering
 
     private CompletableFuture<CompletedCheckpoint> enqueue(boolean savepoint, String target) {
-        Request request;
+        CheckpointRequest request;
         synchronized (lock) {
-            request = new Request(savepoint, target, false, requestSequence++);
+            request = new CheckpointRequest(savepoint, target, false, requestSequence++);
             if (shutdown) {
                 request.fail(CheckpointFailureReason.COORDINATOR_SHUTDOWN,
                         "the checkpoint coordinator of job " + jobId + " is shut down", null);
@@ -418,32 +414,32 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
             if (!periodicActive || shutdown || queue.stream().anyMatch(r -> r.periodic)) {
                 return;
             }
-            queue.add(new Request(false, null, true, requestSequence++));
+            queue.add(new CheckpointRequest(false, null, true, requestSequence++));
         }
         scheduleNext();
     }
 
     /** Starts the most urgent queued request if the rules allow it now; never called under the lock. */
     private void scheduleNext() {
-        List<Request> dropped = new ArrayList<>();
-        Request next;
+        List<CheckpointRequest> dropped = new ArrayList<>();
+        CheckpointRequest next;
         synchronized (lock) {
             next = chooseNextLocked(dropped);
         }
-        for (Request r : dropped) {
+        for (CheckpointRequest r : dropped) {
             r.fail(CheckpointFailureReason.MINIMUM_TIME_BETWEEN_CHECKPOINTS, "the minimum pause of "
                     + config.minPauseBetweenCheckpoints().toMillis() + " ms since the last completed checkpoint"
                     + " has not passed", null);
         }
         if (next != null) {
-            Request r = next;
+            CheckpointRequest r = next;
             runIo(() -> trigger(r));
         }
     }
 
-    private Request chooseNextLocked(List<Request> dropped) {
+    private CheckpointRequest chooseNextLocked(List<CheckpointRequest> dropped) {
         while (!shutdown && !triggering && !queue.isEmpty()) {
-            Request head = queue.stream().min(Request.PRIORITY).orElseThrow();
+            CheckpointRequest head = queue.stream().min(CheckpointRequest.PRIORITY).orElseThrow();
             boolean forced = head.savepoint && !config.unalignedCheckpoints();
             if (!forced && pending.size() >= config.maxConcurrentCheckpoints()) {
                 return null;
@@ -476,11 +472,11 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
     }
 
     /** The trigger phase of one request, on an I/O thread: plan, id, pending, location, barriers. */
-    private void trigger(Request request) {
+    private void trigger(CheckpointRequest request) {
         CheckpointPlan plan;
         try {
             plan = gateway.planCheckpoint();
-            validatePlan(plan);
+            plan.checkConsistent();
         } catch (RuntimeException e) {
             endTriggering(request, CheckpointFailureReason.TRIGGER_FAILURE,
                     "the checkpoint could not be planned: " + e.getMessage(), e);
@@ -497,7 +493,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
                     "no running task is left to trigger", null);
             return;
         }
-        Pending p = null;
+        PendingCheckpoint p = null;
         CheckpointFailureReason dropped = null;
         synchronized (lock) {
             if (shutdown || (request.periodic && !periodicActive)) {
@@ -508,7 +504,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
                 long id = ++lastCheckpointId;
                 SnapshotType type = request.savepoint ? SnapshotType.SAVEPOINT
                         : forceFullSnapshot ? SnapshotType.FULL_CHECKPOINT : SnapshotType.CHECKPOINT;
-                Pending created = new Pending(id, type, request, plan);
+                PendingCheckpoint created = new PendingCheckpoint(id, type, request, plan);
                 pending.put(id, created);
                 created.timeout = timer.schedule(() -> expire(created), timeoutMillis, TimeUnit.MILLISECONDS);
                 p = created;
@@ -555,7 +551,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
     }
 
     /** Ends the trigger phase; fails {@code request} if given (no id was assigned to it), then looks at the queue. */
-    private void endTriggering(Request request, CheckpointFailureReason reason, String message, Throwable cause) {
+    private void endTriggering(CheckpointRequest request, CheckpointFailureReason reason, String message, Throwable cause) {
         synchronized (lock) {
             triggering = false;
         }
@@ -566,51 +562,18 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
         scheduleNext();
     }
 
-    private static void validatePlan(CheckpointPlan plan) {
-        Set<SubtaskId> all = new HashSet<>();
-        for (Map.Entry<String, CheckpointPlan.OperatorInfo> e : plan.operators().entrySet()) {
-            for (int i = 0; i < e.getValue().parallelism(); i++) {
-                all.add(new SubtaskId(e.getKey(), i));
-            }
-        }
-        for (SubtaskId s : plan.tasksToWaitFor()) {
-            if (!all.contains(s)) {
-                throw new IllegalStateException("the plan waits for " + s + ", which is no subtask of its operators");
-            }
-            if (plan.finishedTasks().contains(s)) {
-                throw new IllegalStateException("the plan lists " + s + " as running and as finished");
-            }
-        }
-        for (SubtaskId s : plan.tasksToTrigger()) {
-            if (!plan.tasksToWaitFor().contains(s)) {
-                throw new IllegalStateException("the plan triggers " + s + " but does not wait for it");
-            }
-        }
-        for (SubtaskId s : all) {
-            if (!plan.tasksToWaitFor().contains(s) && !plan.finishedTasks().contains(s)) {
-                throw new IllegalStateException("the plan neither waits for " + s + " nor lists it as finished");
-            }
-        }
-        for (SubtaskId s : plan.finishedTasks()) {
-            if (!all.contains(s)) {
-                throw new IllegalStateException("the plan lists " + s + " as finished, which is no subtask of its"
-                        + " operators");
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- completion
 
     /** Completes a fully acknowledged checkpoint, on an I/O thread. */
-    private void complete(Pending p) {
+    private void complete(PendingCheckpoint p) {
         Map<SubtaskId, SubtaskSnapshot> acks;
         synchronized (lock) {
             acks = new HashMap<>(p.acks);
         }
         CheckpointMetadata metadata;
         try {
-            metadata = buildMetadata(p, acks);
-        } catch (PartiallyFinishedUnionStateException e) {
+            metadata = CheckpointMetadataAssembler.assemble(p.id, p.triggerTimestamp, p.plan, acks);
+        } catch (CheckpointMetadataAssembler.PartiallyFinishedUnionStateException e) {
             abort(p, CheckpointFailureReason.TASK_CLOSING, new CheckpointException(describe(p) + " declined: "
                     + e.getMessage(), e));
             return;
@@ -646,7 +609,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
                     anyCompleted = true;
                     lastCompletionNanos = System.nanoTime();
                     failures.checkpointCompleted(p.id);
-                    for (Pending older : List.copyOf(pending.headMap(p.id).values())) {
+                    for (PendingCheckpoint older : List.copyOf(pending.headMap(p.id).values())) {
                         if (!older.savepoint) {
                             Aborted a = abortLocked(older, CheckpointFailureReason.SUBSUMED,
                                     new CheckpointException(describe(older) + " was subsumed by checkpoint " + p.id));
@@ -690,45 +653,6 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
         scheduleNext();
     }
 
-    private static CheckpointMetadata buildMetadata(Pending p, Map<SubtaskId, SubtaskSnapshot> acks) {
-        List<OperatorSnapshot> operators = new ArrayList<>();
-        for (String operatorId : new TreeSet<>(p.plan.operators().keySet())) {
-            CheckpointPlan.OperatorInfo info = p.plan.operators().get(operatorId);
-            List<SubtaskSnapshot> subtasks = new ArrayList<>(info.parallelism());
-            boolean union = info.usesUnionState();
-            int finished = 0;
-            for (int i = 0; i < info.parallelism(); i++) {
-                SubtaskSnapshot s = acks.get(new SubtaskId(operatorId, i));
-                if (s == null) {
-                    s = new SubtaskSnapshot(i, List.of(), List.of(), true);
-                }
-                if (s.finished()) {
-                    finished++;
-                }
-                union |= holdsUnionState(s);
-                subtasks.add(s);
-            }
-            if (union && finished > 0 && finished < info.parallelism()) {
-                throw new PartiallyFinishedUnionStateException("operator '" + operatorId + "' uses union list state"
-                        + " and " + finished + " of its " + info.parallelism() + " subtasks have finished; union state"
-                        + " is only checkpointed when none or all of them have");
-            }
-            operators.add(new OperatorSnapshot(operatorId, info.parallelism(), info.maxParallelism(), subtasks));
-        }
-        return new CheckpointMetadata(p.id, p.triggerTimestamp, operators);
-    }
-
-    private static boolean holdsUnionState(SubtaskSnapshot s) {
-        for (OperatorStateHandle h : s.operatorState()) {
-            for (OperatorStateHandle.StateMetaInfo info : h.states().values()) {
-                if (info.mode() == RedistributionMode.UNION) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     private boolean isPartOfRetained(long checkpointId, SubtaskId subtask) {
         for (Retained r : retained) {
             if (r.checkpoint.checkpointId() == checkpointId) {
@@ -744,7 +668,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
 
     // ---------------------------------------------------------------- failure
 
-    private void expire(Pending p) {
+    private void expire(PendingCheckpoint p) {
         Aborted aborted;
         synchronized (lock) {
             aborted = abortLocked(p, CheckpointFailureReason.EXPIRED, new CheckpointException(describe(p)
@@ -753,7 +677,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
         finishAbortAsync(aborted);
     }
 
-    private void abort(Pending p, CheckpointFailureReason reason, CheckpointException cause) {
+    private void abort(PendingCheckpoint p, CheckpointFailureReason reason, CheckpointException cause) {
         Aborted aborted;
         synchronized (lock) {
             aborted = abortLocked(p, reason, cause);
@@ -765,7 +689,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
     }
 
     /** Removes {@code p} and counts the failure; returns what is left to do off the lock, or null if already gone. */
-    private Aborted abortLocked(Pending p, CheckpointFailureReason reason, CheckpointException cause) {
+    private Aborted abortLocked(PendingCheckpoint p, CheckpointFailureReason reason, CheckpointException cause) {
         if (p.disposed) {
             return null;
         }
@@ -793,7 +717,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
 
     /** Deletes what the aborted checkpoint wrote, notifies tasks and listeners, fails over if needed, fails its future. */
     private void finishAbort(Aborted a) {
-        Pending p = a.pending;
+        PendingCheckpoint p = a.pending;
         if (a.location != null) {
             discardLocationQuietly(p.id, a.location);
         }
@@ -842,16 +766,16 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
 
     // ---------------------------------------------------------------- life cycle
 
-    private List<Request> stopLocked(List<Aborted> aborted, String reason) {
+    private List<CheckpointRequest> stopLocked(List<Aborted> aborted, String reason) {
         shutdown = true;
         periodicActive = false;
         if (periodicTask != null) {
             periodicTask.cancel(false);
             periodicTask = null;
         }
-        List<Request> queued = new ArrayList<>(queue);
+        List<CheckpointRequest> queued = new ArrayList<>(queue);
         queue.clear();
-        for (Pending p : List.copyOf(pending.values())) {
+        for (PendingCheckpoint p : List.copyOf(pending.values())) {
             Aborted a = abortLocked(p, CheckpointFailureReason.COORDINATOR_SHUTDOWN,
                     new CheckpointException(describe(p) + " aborted: " + reason));
             if (a != null) {
@@ -861,8 +785,8 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
         return queued;
     }
 
-    private void finishShutdown(List<Aborted> aborted, List<Request> queued) {
-        for (Request r : queued) {
+    private void finishShutdown(List<Aborted> aborted, List<CheckpointRequest> queued) {
+        for (CheckpointRequest r : queued) {
             r.fail(CheckpointFailureReason.COORDINATOR_SHUTDOWN, "the checkpoint coordinator of job " + jobId
                     + " shut down", null);
         }
@@ -901,7 +825,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
         }
     }
 
-    private static String describe(Pending p) {
+    private static String describe(PendingCheckpoint p) {
         return (p.savepoint ? "savepoint " : "checkpoint ") + p.id;
     }
 
@@ -920,91 +844,13 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
         }
     }
 
-    /** A queued request for a checkpoint or savepoint. */
-    private static final class Request {
-        /** Savepoints first, then requests by hand before periodic ones, then oldest first. */
-        static final Comparator<Request> PRIORITY = Comparator.<Request, Boolean>comparing(r -> !r.savepoint)
-                .thenComparing(r -> r.periodic).thenComparingLong(r -> r.sequence);
-
-        final boolean savepoint;
-        final String target;
-        final boolean periodic;
-        final long sequence;
-        final CompletableFuture<CompletedCheckpoint> future = new CompletableFuture<>();
-
-        Request(boolean savepoint, String target, boolean periodic, long sequence) {
-            this.savepoint = savepoint;
-            this.target = target;
-            this.periodic = periodic;
-            this.sequence = sequence;
-        }
-
-        void fail(CheckpointFailureReason reason, String message, Throwable cause) {
-            future.completeExceptionally(new CheckpointFailedException(reason, new CheckpointException(
-                    (savepoint ? "savepoint" : "checkpoint") + " request failed: " + message, cause)));
-        }
-    }
-
-    /** A triggered checkpoint or savepoint waiting for its acknowledgements. Fields guarded by the lock. */
-    private static final class Pending {
-        final long id;
-        final SnapshotType type;
-        final boolean savepoint;
-        final Request request;
-        final CheckpointPlan plan;
-        final long triggerTimestamp = System.currentTimeMillis();
-        final long triggerNanos = System.nanoTime();
-        final Map<SubtaskId, SubtaskSnapshot> acks = new HashMap<>();
-        final Map<SubtaskId, TaskCheckpointMetrics> metrics = new HashMap<>();
-        CheckpointStorageLocation location;
-        ScheduledFuture<?> timeout;
-        boolean finalizing;
-        boolean disposed;
-
-        Pending(long id, SnapshotType type, Request request, CheckpointPlan plan) {
-            this.id = id;
-            this.type = type;
-            this.savepoint = type == SnapshotType.SAVEPOINT;
-            this.request = request;
-            this.plan = plan;
-        }
-
-        void cancelTimeout() {
-            if (timeout != null) {
-                timeout.cancel(false);
-            }
-        }
-
-        CheckpointStats stats(CheckpointStats.Status status, CheckpointFailureReason reason, String message,
-                String pointer) {
-            Map<SubtaskId, TaskCheckpointMetrics> copy = Map.copyOf(metrics);
-            long maxAlignment = 0;
-            long stateSize = 0;
-            long persisted = 0;
-            for (TaskCheckpointMetrics m : copy.values()) {
-                maxAlignment = Math.max(maxAlignment, m.alignmentDurationMillis());
-                stateSize += m.stateSize();
-                persisted += m.persistedSize();
-            }
-            long duration = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - triggerNanos);
-            return new CheckpointStats(id, savepoint, triggerTimestamp, duration, copy, maxAlignment, stateSize,
-                    persisted, status, reason, message, pointer);
-        }
-    }
-
     /** A checkpoint the coordinator keeps; {@code discardable} is false for one restored without claim. */
     private record Retained(CompletedCheckpoint checkpoint, boolean discardable) {
     }
 
     /** What remains to do, off the lock, for an aborted checkpoint. */
-    private record Aborted(Pending pending, CheckpointStorageLocation location, CheckpointFailureReason reason,
+    private record Aborted(PendingCheckpoint pending, CheckpointStorageLocation location, CheckpointFailureReason reason,
             CheckpointException cause, CheckpointException failJob) {
     }
 
-    /** Union list state in an operator whose subtasks only partly finished. */
-    private static final class PartiallyFinishedUnionStateException extends RuntimeException {
-        PartiallyFinishedUnionStateException(String message) {
-            super(message);
-        }
-    }
 }
