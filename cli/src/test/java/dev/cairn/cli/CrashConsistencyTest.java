@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cairn.checkpoint.CheckpointScan;
 import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.DamagedCheckpoint;
+import dev.cairn.storage.s3.S3Config;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,8 +30,11 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Configuration (system properties): {@code cairn.crash.kills} kills per backend (default 50),
  * {@code cairn.crash.backends} (default {@code memory,rocksdb}), {@code cairn.crash.seed} (default random,
- * printed), {@code cairn.crash.storage} ({@code file}, or a {@code file://} URI of the checkpoint base
- * directory), {@code cairn.crash.events} (default 300000, rocksdb 100000). Runs in the {@code crash-test} surefire execution.
+ * printed), {@code cairn.crash.storage} ({@code file}, a {@code file://} URI of the checkpoint base
+ * directory, or {@code s3}: an S3Proxy on 127.0.0.1 started for the test, see {@link S3CrashStorage}),
+ * {@code cairn.crash.s3.part-size} (S3 multipart part size, default the minimum, 5 MiB),
+ * {@code cairn.crash.events} (default 300000, rocksdb 100000), {@code cairn.crash.keys} (default 5000).
+ * Runs in the {@code crash-test} surefire execution.
  */
 @Tag("crash")
 class CrashConsistencyTest {
@@ -49,26 +54,15 @@ class CrashConsistencyTest {
 
         CrashReport report = new CrashReport(seed, backends, POINTS);
         Random random = new Random(seed);
-        for (String backend : backends) {
-            // RocksDB processes the demo about three times slower: the same run length needs fewer events.
-            long events = Long.getLong("cairn.crash.events", backend.equals("rocksdb") ? 100_000 : 300_000);
-            Path work = target.resolve("crash").resolve(backend);
-            List<String> options = new ArrayList<>(List.of("--backend", backend, "--events", Long.toString(events),
-                    "--keys", "5000", "--parallelism", "2"));
-            if (!storage.equals("file")) {
-                assertThat(storage).as("cairn.crash.storage: 'file' or a file:// URI").startsWith("file://");
-                options.addAll(List.of("--storage", storage + "/" + backend));
+        try (S3CrashStorage.Server s3 = storage.equals("s3") ? new S3CrashStorage.Server(
+                target.resolve("crash").resolve("s3proxy"), Integer.getInteger("cairn.crash.s3.part-size",
+                        S3Config.MIN_PART_SIZE)) : null) {
+            if (s3 != null) {
+                System.out.println("crash test: " + s3);
             }
-            Path checkpoints = storage.equals("file") ? work.resolve("data").resolve("checkpoints")
-                    : Path.of(java.net.URI.create(storage + "/" + backend));
-            CrashHarness harness = new CrashHarness(work.resolve("data"), checkpoints, work.resolve("logs"),
-                    options, RUN_TIMEOUT_MILLIS);
-            CrashHarness.deleteRecursively(work);
-            CrashHarness.deleteRecursively(checkpoints);
-            long start = System.nanoTime();
-            Campaign campaign = new Campaign(backend, harness, new Random(random.nextLong()), report);
-            campaign.run(kills);
-            report.finished(backend, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), campaign.runs);
+            for (String backend : backends) {
+                campaign(backend, storage, s3, target, kills, random, report);
+            }
         }
 
         String table = report.markdown();
@@ -79,6 +73,38 @@ class CrashConsistencyTest {
         for (String backend : backends) {
             assertThat(report.kills(backend)).as("kills landed on %s", backend).isGreaterThanOrEqualTo(kills);
         }
+    }
+
+    /** The kills of one backend, over the storage {@code storage} names ({@code s3}: on {@code s3}). */
+    private static void campaign(String backend, String storage, S3CrashStorage.Server s3, Path target, int kills,
+            Random random, CrashReport report) throws Exception {
+        // RocksDB processes the demo about three times slower: the same run length needs fewer events.
+        long events = Long.getLong("cairn.crash.events", backend.equals("rocksdb") ? 100_000 : 300_000);
+        Path work = target.resolve("crash").resolve(backend);
+        List<String> options = List.of("--backend", backend, "--events", Long.toString(events),
+                "--keys", Integer.toString(Integer.getInteger("cairn.crash.keys", 5000)), "--parallelism", "2");
+        CrashHarness.deleteRecursively(work);
+        try (CrashStorage checkpoints = storage(storage, s3, work, backend)) {
+            checkpoints.deleteAll();
+            CrashHarness harness = new CrashHarness(work.resolve("data"), checkpoints, work.resolve("logs"),
+                    options, RUN_TIMEOUT_MILLIS);
+            long start = System.nanoTime();
+            Campaign campaign = new Campaign(backend, harness, new Random(random.nextLong()), report);
+            campaign.run(kills);
+            report.finished(backend, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), campaign.runs,
+                    checkpoints.summary());
+        }
+    }
+
+    private static CrashStorage storage(String storage, S3CrashStorage.Server s3, Path work, String backend) {
+        if (storage.equals("s3")) {
+            return new S3CrashStorage(s3, backend);
+        }
+        if (storage.equals("file")) {
+            return new FileCrashStorage(work.resolve("data").resolve("checkpoints"), false);
+        }
+        assertThat(storage).as("cairn.crash.storage: 'file', a file:// URI or 's3'").startsWith("file://");
+        return new FileCrashStorage(Path.of(URI.create(storage + "/" + backend)), true);
     }
 
     /** How a run is to be killed: SIGKILL after a delay, or a {@code --halt-at} point and count. */

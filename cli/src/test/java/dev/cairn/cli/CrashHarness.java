@@ -3,8 +3,6 @@ package dev.cairn.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.checkpoint.CheckpointScan;
-import dev.cairn.runtime.storage.FileCheckpointStorage;
-import dev.cairn.storage.fs.LocalBlobStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -22,8 +20,9 @@ import java.util.stream.Stream;
 /**
  * Runs the real {@code cairn demo} in a child JVM over one data directory and kills it (SIGKILL after
  * a delay, or {@code --halt-at}), and inspects what a run left behind with the library itself: the
- * checkpoint scan of the job directory, the file system under it, the local run directories. It is the
- * reusable part of the crash test; the test decides what to kill when and which invariants to assert.
+ * checkpoint scan of the job directory and what is left under it (through its {@link CrashStorage}), the
+ * local run directories. It is the reusable part of the crash test; the test decides what to kill when
+ * and which invariants to assert.
  */
 final class CrashHarness {
     /** The exit status of a JVM killed by SIGKILL, and of {@code --halt-at}. */
@@ -33,7 +32,7 @@ final class CrashHarness {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dataDir;
-    private final Path checkpoints;
+    private final CrashStorage storage;
     private final Path logDir;
     private final List<String> demoOptions;
     private final long runTimeoutMillis;
@@ -41,14 +40,14 @@ final class CrashHarness {
 
     /**
      * @param dataDir          the demo's {@code --data-dir}
-     * @param checkpoints      the checkpoint base directory the demo's storage URI names
+     * @param storage          where the checkpoints go (adds its options to every run)
      * @param logDir           where each run's output goes ({@code run-<n>.log}) and its JSON report
      * @param demoOptions      options every run gets ({@code --events}, {@code --backend}, ...)
      * @param runTimeoutMillis a run still alive after this long is killed and reported as hung
      */
-    CrashHarness(Path dataDir, Path checkpoints, Path logDir, List<String> demoOptions, long runTimeoutMillis) {
+    CrashHarness(Path dataDir, CrashStorage storage, Path logDir, List<String> demoOptions, long runTimeoutMillis) {
         this.dataDir = dataDir.toAbsolutePath().normalize();
-        this.checkpoints = checkpoints.toAbsolutePath().normalize();
+        this.storage = storage;
         this.logDir = logDir.toAbsolutePath().normalize();
         this.demoOptions = List.copyOf(demoOptions);
         this.runTimeoutMillis = runTimeoutMillis;
@@ -58,7 +57,7 @@ final class CrashHarness {
      * One finished child run.
      *
      * @param number     its number in this harness (names its log)
-     * @param args       the demo arguments it got
+     * @param args       the demo arguments it got, secrets redacted
      * @param exitCode   its exit status ({@link #KILLED} when killed or halted)
      * @param sigkilled  whether the harness sent SIGKILL because the delay ran out
      * @param hung       whether it outlived the run timeout
@@ -120,10 +119,6 @@ final class CrashHarness {
         return dataDir;
     }
 
-    Path jobDir() {
-        return checkpoints.resolve(DemoCommand.JOB_ID);
-    }
-
     Path localDir() {
         return dataDir.resolve("local");
     }
@@ -142,6 +137,7 @@ final class CrashHarness {
         List<String> args = new ArrayList<>(List.of("demo", "--no-progress", "--data-dir", dataDir.toString(),
                 "--report", report.toString()));
         args.addAll(demoOptions);
+        args.addAll(storage.demoOptions());
         args.addAll(extraArgs);
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx512m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
@@ -172,34 +168,20 @@ final class CrashHarness {
         String output = Files.readString(log, StandardCharsets.UTF_8);
         // A SIGKILL that arrived after the JVM had ended by itself did not land.
         boolean landed = sigkilled && exit == KILLED;
-        return new Run(number, List.copyOf(args), exit, landed, hung, millis, output, log, report);
+        return new Run(number, args.stream().map(storage::redact).toList(), exit, landed, hung, millis, output, log, report);
     }
 
     /** The library's view of the job directory (files of each completed checkpoint verified). */
     CheckpointScan scan() {
-        try (LocalBlobStore store = new LocalBlobStore()) {
-            return new FileCheckpointStorage(store, "file://" + checkpoints, DemoCommand.JOB_ID)
-                    .scan();
-        }
+        return storage.scan();
     }
 
     /**
-     * What an ended job left that it should not have: every path under the job directory (hidden ones
-     * included) other than {@code _job-ended}, and every {@code run-*} directory under the local directory.
+     * What an ended job left that it should not have: what its storage reports (every entry under the job
+     * directory other than {@code _job-ended}, ...), and every {@code run-*} directory under the local directory.
      */
     List<String> orphans() throws IOException {
-        List<String> found = new ArrayList<>();
-        Path job = jobDir();
-        if (Files.isDirectory(job)) {
-            try (Stream<Path> walk = Files.walk(job)) {
-                walk.filter(p -> !p.equals(job) && !p.equals(job.resolve("_job-ended")))
-                        .sorted(Comparator.naturalOrder())
-                        .forEach(p -> found.add(relative(p) + (Files.isDirectory(p) ? "/" : "")));
-            }
-        }
-        if (!Files.isRegularFile(job.resolve("_job-ended"))) {
-            found.add("(missing) " + relative(job.resolve("_job-ended")));
-        }
+        List<String> found = new ArrayList<>(storage.orphans());
         if (Files.isDirectory(localDir())) {
             try (DirectoryStream<Path> runDirs = Files.newDirectoryStream(localDir(), "run-*")) {
                 for (Path p : runDirs) {
@@ -212,23 +194,26 @@ final class CrashHarness {
 
     /** A listing of the job and local directories, for failure messages. */
     String listing() throws IOException {
-        StringBuilder s = new StringBuilder();
-        for (Path root : List.of(jobDir(), localDir())) {
-            if (!Files.exists(root)) {
-                continue;
-            }
-            try (Stream<Path> walk = Files.walk(root)) {
-                walk.sorted().forEach(p -> s.append("  ").append(relative(p))
-                        .append(Files.isRegularFile(p) ? " (" + size(p) + " B)" : "/").append('\n'));
-            }
-        }
-        return s.toString();
+        return storage.listing() + walk(localDir());
     }
 
-    /** Deletes the data and checkpoint directories: the next run starts from nothing. */
+    /** Deletes the data directory and the job's checkpoints: the next run starts from nothing. */
     void deleteDataDir() throws IOException {
         deleteRecursively(dataDir);
-        deleteRecursively(checkpoints);
+        storage.deleteAll();
+    }
+
+    /** Every path under {@code root} with the sizes of files, one a line; empty if it does not exist. */
+    static String walk(Path root) throws IOException {
+        StringBuilder s = new StringBuilder();
+        if (!Files.exists(root)) {
+            return "";
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted().forEach(p -> s.append("  ").append(p)
+                    .append(Files.isRegularFile(p) ? " (" + size(p) + " B)" : "/").append('\n'));
+        }
+        return s.toString();
     }
 
     static void deleteRecursively(Path dir) throws IOException {

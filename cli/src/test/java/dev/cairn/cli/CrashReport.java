@@ -33,6 +33,7 @@ final class CrashReport {
     private final Map<String, Map<String, Row>> rows = new LinkedHashMap<>();
     private final Map<String, Long> wallMillis = new LinkedHashMap<>();
     private final Map<String, Long> runs = new LinkedHashMap<>();
+    private final Map<String, String> storages = new LinkedHashMap<>();
     private final List<String> violations = new ArrayList<>();
 
     CrashReport(long seed, List<String> backends, List<String> points) {
@@ -61,9 +62,10 @@ final class CrashReport {
         return violations;
     }
 
-    void finished(String backend, long millis, long runCount) {
+    void finished(String backend, long millis, long runCount, String storage) {
         wallMillis.put(backend, millis);
         runs.put(backend, runCount);
+        storages.put(backend, storage);
     }
 
     long kills(String backend) {
@@ -77,7 +79,7 @@ final class CrashReport {
         for (var e : wallMillis.entrySet()) {
             s.append("- ").append(e.getKey()).append(": ").append(kills(e.getKey())).append(" kills landed, ")
                     .append(runs.get(e.getKey())).append(" runs, ").append(String.format("%.1f", e.getValue() / 1000.0))
-                    .append(" s\n");
+                    .append(" s; storage ").append(storages.get(e.getKey())).append('\n');
         }
         s.append('\n');
         s.append("Resumed runs, completed cycles, lost and duplicated outputs are counted against the kill that ")
