@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Crash-consistency soak: runs CrashConsistencyTest (cli) with as many kills as asked, e.g.
-#   scripts/crash-soak.sh --kills 1000 --backends memory,rocksdb [--seed S] [--events N] [--offline]
+#   scripts/crash-soak.sh --kills 1000 --backends memory,rocksdb [--seed S] [--events N] [--storage s3] [--offline]
 # The CI build runs the same test with 50 kills per backend; this script is for long runs only.
 set -euo pipefail
 
 usage() {
   cat <<USAGE
-usage: $0 [--kills N] [--backends memory,rocksdb] [--seed S] [--events N] [--storage file|file:///dir] [--offline]
+usage: $0 [--kills N] [--backends memory,rocksdb] [--seed S] [--events N] [--storage file|file:///dir|s3] [--offline]
   --kills     kills that must land per backend (default 1000)
   --backends  comma-separated state backends (default memory,rocksdb)
   --seed      seed of the kill schedule (default: random, printed by the test and in the report)
   --events    events per demo run (default: the test's, 300000 memory / 100000 rocksdb)
-  --storage   'file' (checkpoints under the data dir) or a file:// URI of the checkpoint base directory
+  --storage   'file' (checkpoints under the data dir), a file:// URI of the checkpoint base directory,
+              or 's3': an S3Proxy on 127.0.0.1 started by the test (objects under cli/target/crash/s3proxy/);
+              the orphan check then also requires no open multipart upload under the job prefix
   --offline   pass -o to Maven
 USAGE
 }
@@ -34,6 +36,10 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
+if ! [[ "$storage" == file || "$storage" == s3 || "$storage" == file://* ]]; then
+  echo "--storage must be 'file', 's3' or a file:// URI, not '$storage'" >&2
+  exit 2
+fi
 if ! [[ "$kills" =~ ^[0-9]+$ ]] || [[ "$kills" -lt 1 ]]; then
   echo "--kills must be a positive number, not '$kills'" >&2
   exit 2
