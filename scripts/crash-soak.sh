@@ -6,11 +6,15 @@ set -euo pipefail
 
 usage() {
   cat <<USAGE
-usage: $0 [--kills N] [--backends memory,rocksdb] [--seed S] [--events N] [--storage file|file:///dir|s3] [--offline]
+usage: $0 [--kills N] [--backends memory,rocksdb] [--seed S] [--events N] [--keys N] [--parallelism N]
+       [--storage file|file:///dir|s3] [--offline]
   --kills     kills that must land per backend (default 1000)
   --backends  comma-separated state backends (default memory,rocksdb)
   --seed      seed of the kill schedule (default: random, printed by the test and in the report)
   --events    events per demo run (default: the test's, 300000 memory / 100000 rocksdb)
+  --keys      distinct keys of the demo (default: the test's, 5000)
+  --parallelism  demo parallelism (default: the test's, 2); with --storage s3, --events 400000 --keys 400000
+              --parallelism 1 makes the memory backend's state files larger than one 5 MiB part (multipart)
   --storage   'file' (checkpoints under the data dir), a file:// URI of the checkpoint base directory,
               or 's3': an S3Proxy on 127.0.0.1 started by the test (objects under cli/target/crash/s3proxy/);
               the orphan check then also requires no open multipart upload under the job prefix
@@ -22,6 +26,8 @@ kills=1000
 backends=memory,rocksdb
 seed=""
 events=""
+keys=""
+parallelism=""
 storage=file
 offline=""
 while [[ $# -gt 0 ]]; do
@@ -30,6 +36,8 @@ while [[ $# -gt 0 ]]; do
     --backends) backends="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --events) events="$2"; shift 2 ;;
+    --keys) keys="$2"; shift 2 ;;
+    --parallelism) parallelism="$2"; shift 2 ;;
     --storage) storage="$2"; shift 2 ;;
     --offline) offline="-o"; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -49,6 +57,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 props=(-Dcairn.crash.kills="$kills" -Dcairn.crash.backends="$backends" -Dcairn.crash.storage="$storage")
 [[ -n "$seed" ]] && props+=(-Dcairn.crash.seed="$seed")
 [[ -n "$events" ]] && props+=(-Dcairn.crash.events="$events")
+[[ -n "$keys" ]] && props+=(-Dcairn.crash.keys="$keys")
+[[ -n "$parallelism" ]] && props+=(-Dcairn.crash.parallelism="$parallelism")
 
 cd "$root"
 status=0

@@ -33,7 +33,10 @@ import org.junit.jupiter.api.Test;
  * printed), {@code cairn.crash.storage} ({@code file}, a {@code file://} URI of the checkpoint base
  * directory, or {@code s3}: an S3Proxy on 127.0.0.1 started for the test, see {@link S3CrashStorage}),
  * {@code cairn.crash.s3.part-size} (S3 multipart part size, default the minimum, 5 MiB),
- * {@code cairn.crash.events} (default 300000, rocksdb 100000), {@code cairn.crash.keys} (default 5000).
+ * {@code cairn.crash.events} (default 300000, rocksdb 100000), {@code cairn.crash.keys} (default 5000),
+ * {@code cairn.crash.parallelism} (default 2). The memory backend writes one state file per subtask of
+ * about 17 bytes per key, so S3 multipart uploads (blobs over one 5 MiB part) need e.g.
+ * {@code -Dcairn.crash.events=400000 -Dcairn.crash.keys=400000 -Dcairn.crash.parallelism=1}.
  * Runs in the {@code crash-test} surefire execution.
  */
 @Tag("crash")
@@ -82,7 +85,8 @@ class CrashConsistencyTest {
         long events = Long.getLong("cairn.crash.events", backend.equals("rocksdb") ? 100_000 : 300_000);
         Path work = target.resolve("crash").resolve(backend);
         List<String> options = List.of("--backend", backend, "--events", Long.toString(events),
-                "--keys", Integer.toString(Integer.getInteger("cairn.crash.keys", 5000)), "--parallelism", "2");
+                "--keys", Integer.toString(Integer.getInteger("cairn.crash.keys", 5000)), "--parallelism",
+                Integer.toString(Integer.getInteger("cairn.crash.parallelism", 2)));
         CrashHarness.deleteRecursively(work);
         try (CrashStorage checkpoints = storage(storage, s3, work, backend)) {
             checkpoints.deleteAll();

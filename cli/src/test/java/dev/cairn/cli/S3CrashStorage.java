@@ -9,10 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
@@ -35,6 +37,8 @@ final class S3CrashStorage implements CrashStorage {
     private final S3BlobStore store;
     private long largestObject;
     private String largestKey = "";
+    /** Objects seen larger than one part: written by a completed multipart upload. */
+    private final Set<String> multipartObjects = new HashSet<>();
     private long uploadsOpenAfterKill;
     private long scans;
 
@@ -67,6 +71,9 @@ final class S3CrashStorage implements CrashStorage {
             if (object.size() > largestObject) {
                 largestObject = object.size();
                 largestKey = object.key();
+            }
+            if (object.size() > server.partSize()) {
+                multipartObjects.add(object.key());
             }
         }
         uploadsOpenAfterKill += uploads().size();
@@ -122,6 +129,7 @@ final class S3CrashStorage implements CrashStorage {
     public String summary() {
         return base + " on S3Proxy (part size " + server.partSize() + " B): largest object seen after a kill "
                 + largestObject + " B" + (largestKey.isEmpty() ? "" : " (" + largestKey + ")")
+ + ", objects larger than one part (multipart) " + multipartObjects.size()
                 + ", multipart uploads open right after a kill: " + uploadsOpenAfterKill + " over " + scans + " kills";
     }
 
