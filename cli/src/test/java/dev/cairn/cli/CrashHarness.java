@@ -168,7 +168,8 @@ final class CrashHarness {
         String output = Files.readString(log, StandardCharsets.UTF_8);
         // A SIGKILL that arrived after the JVM had ended by itself did not land.
         boolean landed = sigkilled && exit == KILLED;
-        return new Run(number, args.stream().map(storage::redact).toList(), exit, landed, hung, millis, output, log, report);
+        return new Run(number, args.stream().map(storage::redact).toList(), exit, landed, hung, millis, output, log,
+                report);
     }
 
     /** The library's view of the job directory (files of each completed checkpoint verified). */

@@ -197,6 +197,9 @@ final class S3CrashStorage implements CrashStorage {
             this.endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
             try (S3BlobStore admin = new S3BlobStore(S3Config.fromMap(options()))) {
                 admin.client().createBucket(b -> b.bucket(BUCKET));
+            } catch (RuntimeException e) {
+                proxy.stop();
+                throw e;
             }
         }
 
