@@ -70,6 +70,14 @@ public interface CheckpointStorage extends StateHandleReader, AutoCloseable {
     }
 
     /**
+     * The highest checkpoint id any trace in the job directory carries ({@link CheckpointScan#highestCheckpointId()})
+     * without resolving the checkpoints: what a new run needs to keep ids going forward. The default scans.
+     */
+    default long highestCheckpointId() {
+        return scan().highestCheckpointId();
+    }
+
+    /**
      * Records durably that the job ended ({@link JobEnd}); a later record replaces an earlier one. Called
      * before an ended job deletes its checkpoints. The default records nothing (storages that do not
      * outlive the process).

@@ -53,6 +53,11 @@ public abstract class ForwardingCheckpointStorage implements CheckpointStorage {
     }
 
     @Override
+    public long highestCheckpointId() {
+        return delegate.highestCheckpointId();
+    }
+
+    @Override
     public void markJobEnded(JobEnd end) {
         delegate.markJobEnded(end);
     }

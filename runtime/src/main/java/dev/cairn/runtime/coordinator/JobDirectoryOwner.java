@@ -46,7 +46,7 @@ final class JobDirectoryOwner {
     /** The highest checkpoint id any trace in the directory carries; 0 if it cannot be listed. */
     long highestCheckpointId() {
         try {
-            return storage.scan().highestCheckpointId();
+            return storage.highestCheckpointId();
         } catch (StorageException e) {
             LOG.log(Level.INFO, "job {0}: the checkpoint directory cannot be scanned ({1}); checkpoint ids start"
                     + " above the restored checkpoint only", jobId, e.getMessage());

@@ -329,6 +329,12 @@ public final class FileCheckpointStorage implements CheckpointStorage {
         return directory.scan();
     }
 
+    /** From one listing of the job directory; no checkpoint is resolved. */
+    @Override
+    public long highestCheckpointId() {
+        return directory.highestCheckpointId();
+    }
+
     /** Writes {@code <base>/<job-id>/_job-ended}, replacing an earlier record. */
     @Override
     public void markJobEnded(JobEnd end) {

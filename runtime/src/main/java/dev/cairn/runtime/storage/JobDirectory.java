@@ -60,6 +60,22 @@ final class JobDirectory {
         return jobDir + ID_FLOOR_FILE_NAME;
     }
 
+    /** The highest id of any trace, from one listing (and the small records); nothing is resolved. */
+    long highestCheckpointId() {
+        long highest = 0;
+        for (BlobInfo info : list()) {
+            String rest = info.location().substring(jobDir.length());
+            if (rest.equals(JOB_END_FILE_NAME)) {
+                highest = Math.max(highest, readJobEnd().map(JobEnd::lastCheckpointId).orElse(0L));
+            } else if (rest.equals(ID_FLOOR_FILE_NAME)) {
+                highest = Math.max(highest, readIdFloor());
+            } else {
+                highest = Math.max(highest, checkpointIdOf(info.location()));
+            }
+        }
+        return highest;
+    }
+
     CheckpointScan scan() {
         TreeMap<Long, String> withMetadata = new TreeMap<>();
         long highest = 0;

@@ -145,6 +145,11 @@ public final class MemoryCheckpointStorage implements CheckpointStorage {
     }
 
     @Override
+    public long highestCheckpointId() {
+        return Math.max(highestId.get(), jobEnd.get() == null ? 0 : jobEnd.get().lastCheckpointId());
+    }
+
+    @Override
     public void markJobEnded(JobEnd end) {
         jobEnd.set(Objects.requireNonNull(end, "end"));
     }

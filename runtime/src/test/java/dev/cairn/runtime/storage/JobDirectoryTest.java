@@ -73,9 +73,11 @@ class JobDirectoryTest {
         write(unfinished, CheckpointedStateScope.EXCLUSIVE, bytes(30_000, 9));
         assertThat(storage.scan().highestCheckpointId()).isEqualTo(9);
 
+        assertThat(storage.highestCheckpointId()).as("from the listing alone").isEqualTo(9);
         storage.markJobEnded(new JobEnd("FINISHED", 12, 1234));
         CheckpointScan scan = storage.scan();
         assertThat(scan.highestCheckpointId()).isEqualTo(12);
+        assertThat(storage.highestCheckpointId()).isEqualTo(12);
         assertThat(scan.jobEnd()).contains(new JobEnd("FINISHED", 12, 1234));
         assertThat(scan.ended()).contains(new JobEnd("FINISHED", 12, 1234));
     }
@@ -147,6 +149,7 @@ class JobDirectoryTest {
         assertThat(store.locations()).as("chk-9's file is gone").noneMatch(l -> l.contains("/chk-9/"))
                 .contains(storage.jobLocation() + "_checkpoint-id-floor");
         assertThat(storage.scan().highestCheckpointId()).isEqualTo(9);
+        assertThat(storage.highestCheckpointId()).isEqualTo(9);
         assertThat(storage.scan().completed()).containsExactly(four);
 
         CompletedCheckpoint ten = checkpoint(10);
