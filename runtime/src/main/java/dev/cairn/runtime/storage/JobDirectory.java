@@ -33,8 +33,8 @@ import java.util.function.Function;
  * The whole-directory operations of {@link FileCheckpointStorage}: scanning a job directory (sound and
  * damaged checkpoints, the highest id of any trace, the job-end record), writing the job-end record,
  * and deleting what no kept checkpoint refers to without lowering the highest id (the id floor record
- * {@code _checkpoint-id-floor} keeps it when the traces that carried it are deleted). Every operation lists the directory, so the blob store
- * must implement {@link SupportsPrefixListing}.
+ * {@code _checkpoint-id-floor} keeps it when the traces that carried it are deleted). Every operation lists
+ * the directory, so the blob store must implement {@link SupportsPrefixListing}.
  */
 final class JobDirectory {
     static final String JOB_END_FILE_NAME = "_job-ended";
@@ -80,24 +80,22 @@ final class JobDirectory {
         TreeMap<Long, String> withMetadata = new TreeMap<>();
         long highest = 0;
         boolean hasJobEnd = false;
+        String metadataSuffix = "/" + FileCheckpointStorage.METADATA_FILE_NAME;
         for (BlobInfo info : list()) {
-            String rest = info.location().substring(jobDir.length());
+            String location = info.location();
+            String rest = location.substring(jobDir.length());
             if (rest.equals(JOB_END_FILE_NAME)) {
                 hasJobEnd = true;
-                continue;
-            }
-            if (rest.equals(ID_FLOOR_FILE_NAME)) {
+            } else if (rest.equals(ID_FLOOR_FILE_NAME)) {
                 highest = Math.max(highest, readIdFloor());
-                continue;
-            }
-            int slash = rest.indexOf('/');
-            Long id = slash > 0 ? FileCheckpointStorage.parseId(rest.substring(0, slash)) : null;
-            if (id == null) {
-                continue;
-            }
-            highest = Math.max(highest, id);
-            if (rest.substring(slash + 1).equals(FileCheckpointStorage.METADATA_FILE_NAME)) {
-                withMetadata.put(id, jobDir + rest.substring(0, slash));
+            } else {
+                long id = checkpointIdOf(location);
+                highest = Math.max(highest, id);
+                boolean isMetadata = rest.endsWith(metadataSuffix)
+                        && rest.indexOf('/') == rest.length() - metadataSuffix.length();
+                if (id >= 0 && isMetadata) {
+                    withMetadata.put(id, location.substring(0, location.length() - metadataSuffix.length()));
+                }
             }
         }
         List<CompletedCheckpoint> completed = new ArrayList<>();
@@ -118,7 +116,8 @@ final class JobDirectory {
     }
 
     private Optional<JobEnd> readJobEnd() {
-        return read(jobEndLocation(), "job-end record", MAX_JOB_END_SIZE).map(b -> JobEndFormat.read(jobEndLocation(), b));
+        return read(jobEndLocation(), "job-end record", MAX_JOB_END_SIZE)
+                .map(b -> JobEndFormat.read(jobEndLocation(), b));
     }
 
     /** The id floor, or 0 without one. */
@@ -219,12 +218,12 @@ final class JobDirectory {
         return deleted;
     }
 
-    /** The id of the {@code chk-<n>/} a location lies in, or 0. */
+    /** The id of the {@code chk-<n>/} a location lies in, or -1. */
     private long checkpointIdOf(String location) {
         String rest = location.substring(jobDir.length());
         int slash = rest.indexOf('/');
         Long id = slash > 0 ? FileCheckpointStorage.parseId(rest.substring(0, slash)) : null;
-        return id == null ? 0 : id;
+        return id == null ? -1 : id;
     }
 
     /** Every checkpoint's metadata first, then all other files, the job-end record last. */
