@@ -7,6 +7,7 @@ import dev.cairn.checkpoint.InlineStateHandle;
 import dev.cairn.checkpoint.KeyGroupsStateHandle;
 import dev.cairn.checkpoint.KeyedStateHandle;
 import dev.cairn.checkpoint.OperatorStateHandle;
+import dev.cairn.checkpoint.SegmentStateHandle;
 import dev.cairn.checkpoint.StateHandle;
 import dev.cairn.checkpoint.StreamStateHandle;
 import dev.cairn.error.CheckpointException;
@@ -39,6 +40,8 @@ public final class HandleFormat {
      * meta-data stream handle, private files and shared files (each a count of name and stream handle).
      */
     public static final int TAG_INCREMENTAL_KEYED = 5;
+    /** A segment of a merged physical file: relative path, offset, length, CRC32C. */
+    public static final int TAG_SEGMENT = 6;
 
     /** Longest operator id or state name accepted, in UTF-8 bytes. */
     public static final int MAX_NAME_BYTES = 64 * 1024;
@@ -120,6 +123,17 @@ public final class HandleFormat {
             out.writeByte(TAG_FILE);
             out.writeString(relative.get());
             out.writeLong(file.stateSize());
+        } else if (handle instanceof SegmentStateHandle segment) {
+            Optional<String> relative = Locations.relativize(root, segment.physicalLocation());
+            if (relative.isEmpty()) {
+                throw new CheckpointException("cannot record segment of " + segment.physicalLocation()
+                        + " in checkpoint metadata: it is not inside the checkpoint root " + Locations.directory(root));
+            }
+            out.writeByte(TAG_SEGMENT);
+            out.writeString(relative.get());
+            out.writeLong(segment.offset());
+            out.writeLong(segment.length());
+            out.writeInt(segment.crc32c());
         } else {
             throw new CheckpointException("no metadata encoding for stream state handle type "
                     + handle.getClass().getName());
@@ -252,8 +266,20 @@ public final class HandleFormat {
                 long size = in.readLong("size of state file " + path, Long.MAX_VALUE);
                 return new FileStateHandle(Locations.resolve(root, path), size);
             }
+            case TAG_SEGMENT: {
+                String path = in.readString("merged file path", Locations.MAX_RELATIVE_PATH_LENGTH * 4);
+                Optional<String> problem = Locations.relativePathProblem(path);
+                if (problem.isPresent()) {
+                    throw in.corrupt("merged file path '" + Locations.printable(path) + "' " + problem.get()
+                            + "; paths must stay inside the checkpoint root " + Locations.directory(root));
+                }
+                long offset = in.readLong("offset of a segment of " + path, Long.MAX_VALUE);
+                long length = in.readLong("length of a segment of " + path, Long.MAX_VALUE - offset);
+                int crc = in.readInt();
+                return new SegmentStateHandle(Locations.resolve(root, path), offset, length, crc);
+            }
             default:
-                throw unexpectedTag(in, at, tag, "a stream state handle (inline or file)");
+                throw unexpectedTag(in, at, tag, "a stream state handle (inline, file or segment)");
         }
     }
 
@@ -265,6 +291,7 @@ public final class HandleFormat {
             case TAG_KEY_GROUPS -> "key-groups";
             case TAG_OPERATOR_STATE -> "operator-state";
             case TAG_INCREMENTAL_KEYED -> "incremental-keyed";
+            case TAG_SEGMENT -> "segment";
             default -> null;
         };
         return in.corrupt("handle type tag " + tag + " at offset " + at
