@@ -1,13 +1,11 @@
 package dev.cairn.runtime.storage;
 
+import dev.cairn.config.ConfigValues;
 import dev.cairn.error.ConfigurationException;
 import dev.cairn.format.MetadataFormat;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Tuning of a {@link FileCheckpointStorage}, built with {@link #builder()} and validated as a
@@ -38,8 +36,6 @@ public record FileCheckpointStorageOptions(int inlineThreshold, int writeBufferS
     public static final int MAX_WRITE_BUFFER_SIZE = 64 * 1024 * 1024;
     /** The largest metadata size cap: a metadata file is read into one byte array. */
     public static final long MAX_MAX_METADATA_SIZE = Integer.MAX_VALUE - 64;
-
-    private static final Pattern SIZE = Pattern.compile("\\s*(\\d{1,19})\\s*(b|kb|k|mb|m|gb|g)?\\s*");
 
     /** Use {@link #builder()}; the canonical constructor validates like {@link Builder#build()}. */
     public FileCheckpointStorageOptions {
@@ -76,54 +72,23 @@ public record FileCheckpointStorageOptions(int inlineThreshold, int writeBufferS
         Builder b = builder();
         String v;
         if ((v = config.get(INLINE_THRESHOLD)) != null) {
-            b.inlineThreshold(toInt(INLINE_THRESHOLD, parseSize(INLINE_THRESHOLD, v)));
+            b.inlineThreshold(ConfigValues.intSize(INLINE_THRESHOLD, v));
         }
         if ((v = config.get(WRITE_BUFFER_SIZE)) != null) {
-            b.writeBufferSize(toInt(WRITE_BUFFER_SIZE, parseSize(WRITE_BUFFER_SIZE, v)));
+            b.writeBufferSize(ConfigValues.intSize(WRITE_BUFFER_SIZE, v));
         }
         if ((v = config.get(MAX_METADATA_SIZE)) != null) {
-            b.maxMetadataSize(parseSize(MAX_METADATA_SIZE, v));
+            b.maxMetadataSize(ConfigValues.size(MAX_METADATA_SIZE, v));
         }
         if ((v = config.get(VERIFY_FILES_ON_RESOLVE)) != null) {
-            String t = v.trim().toLowerCase(Locale.ROOT);
-            if (!t.equals("true") && !t.equals("false")) {
-                throw new ConfigurationException(VERIFY_FILES_ON_RESOLVE + ": '" + v + "' is not true or false");
-            }
-            b.verifyFilesOnResolve(Boolean.parseBoolean(t));
+            b.verifyFilesOnResolve(ConfigValues.bool(VERIFY_FILES_ON_RESOLVE, v));
         }
         return b.build();
     }
 
     /** A byte size such as {@code 4096}, {@code 20kb} or {@code 64 MB}. */
     static long parseSize(String key, String value) {
-        Matcher m = SIZE.matcher(value.toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new ConfigurationException(key + ": '" + value + "' is not a byte size (e.g. 4096, 20kb, 64mb)");
-        }
-        String unit = m.group(2) == null ? "b" : m.group(2);
-        int shift = switch (unit.charAt(0)) {
-            case 'k' -> 10;
-            case 'm' -> 20;
-            case 'g' -> 30;
-            default -> 0;
-        };
-        long n;
-        try {
-            n = Long.parseLong(m.group(1));
-        } catch (NumberFormatException e) {
-            throw new ConfigurationException(key + ": '" + value + "' is too large", e);
-        }
-        if (n > (Long.MAX_VALUE >> shift)) {
-            throw new ConfigurationException(key + ": '" + value + "' is too large");
-        }
-        return n << shift;
-    }
-
-    private static int toInt(String key, long v) {
-        if (v > Integer.MAX_VALUE) {
-            throw new ConfigurationException(key + ": " + v + " bytes is too large");
-        }
-        return (int) v;
+        return ConfigValues.size(key, value);
     }
 
     private static void check(List<String> problems, String key, long value, long max) {
