@@ -17,6 +17,20 @@ public abstract class ForwardingCheckpointStorage implements CheckpointStorage {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }
 
+    /** The storage this one decorates. */
+    public CheckpointStorage delegate() {
+        return delegate;
+    }
+
+    /** The innermost storage behind any number of forwarding decorators. */
+    public static CheckpointStorage unwrap(CheckpointStorage storage) {
+        CheckpointStorage s = storage;
+        while (s instanceof ForwardingCheckpointStorage f) {
+            s = f.delegate;
+        }
+        return s;
+    }
+
     @Override
     public CheckpointStorageLocation initializeLocation(long checkpointId) {
         return delegate.initializeLocation(checkpointId);

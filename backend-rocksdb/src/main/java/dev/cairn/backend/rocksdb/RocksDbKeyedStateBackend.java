@@ -35,8 +35,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -642,10 +644,22 @@ final class RocksDbKeyedStateBackend<K> implements KeyedStateBackend<K> {
         Map<String, StreamStateHandle> privateFiles = new TreeMap<>();
         List<String> names = new ArrayList<>();
         List<Callable<StreamStateHandle>> uploads = new ArrayList<>();
+        List<StreamStateHandle> candidates = new ArrayList<>();
+        for (Path file : localFiles) {
+            String name = file.getFileName().toString();
+            if (SnapshotFiles.isSst(name) && reusable.containsKey(name)) {
+                candidates.add(reusable.get(name));
+            }
+        }
+        Set<StreamStateHandle> accepted = Collections.newSetFromMap(new IdentityHashMap<>());
+        accepted.addAll(candidates.isEmpty() ? List.of() : streams.reusable(candidates));
         for (Path file : localFiles) {
             String name = file.getFileName().toString();
             boolean sst = SnapshotFiles.isSst(name);
             StreamStateHandle previous = sst ? reusable.get(name) : null;
+            if (previous != null && !accepted.contains(previous)) {
+                previous = null;
+            }
             if (previous != null) {
                 shared.put(name, previous);
             } else {

@@ -721,7 +721,7 @@ final class StreamTask implements Runnable {
             operator.snapshotState(cid);
         }
         SnapshotType type = barrier.options().snapshotType();
-        CheckpointStreamFactory streams = barrier.streams();
+        CheckpointStreamFactory streams = barrier.streams().forSubtask(node.id(), index);
         RunnableFuture<KeyedStateHandle> keyed = keyedBackend == null ? null : keyedBackend.snapshot(cid, type, streams);
         boolean rewrite = unaligned || dropChannelStateEntry;
         RunnableFuture<OperatorStateHandle> operatorState = operatorBackend.snapshot(cid, type,

@@ -1,10 +1,11 @@
 package dev.cairn.runtime.sharedstate;
 
-import dev.cairn.blob.Locations;
 import dev.cairn.checkpoint.CheckpointStorage;
 import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.FileStateHandle;
+import dev.cairn.checkpoint.ForwardingCheckpointStorage;
 import dev.cairn.checkpoint.IncrementalKeyedStateHandle;
+import dev.cairn.checkpoint.SegmentStateHandle;
 import dev.cairn.checkpoint.StateHandle;
 import dev.cairn.checkpoint.StreamStateHandle;
 import dev.cairn.runtime.storage.FileCheckpointStorage;
@@ -22,7 +23,8 @@ import java.util.function.Consumer;
 
 /**
  * Reference counts of the shared files of incremental checkpoints ({@link IncrementalKeyedStateHandle#sharedState()}),
- * keyed by file location. A completed checkpoint is registered with all its shared files; when a
+ * keyed by file location, and of the merged physical files that any of a checkpoint's segments lie in
+ * ({@link SegmentStateHandle}, keyed by physical file). A completed checkpoint is registered with all its shared files; when a
  * checkpoint is discarded it is unregistered, and exactly the files that no registered checkpoint
  * refers to any more are deleted, never earlier and never leaked. Files of a checkpoint restored
  * without claiming it ({@code NO_CLAIM}) belong to whoever wrote it and are never deleted.
@@ -36,6 +38,7 @@ public final class SharedStateRegistry {
     private static final System.Logger LOG = System.getLogger(SharedStateRegistry.class.getName());
 
     private final Consumer<StreamStateHandle> deleter;
+    private final Listener listener;
     private final Map<String, Entry> entries = new HashMap<>();
     private final Map<Long, Set<String>> byCheckpoint = new HashMap<>();
 
@@ -50,33 +53,72 @@ public final class SharedStateRegistry {
         }
     }
 
+    /** What the storage behind a registry learns besides deletions: which checkpoints are registered. */
+    public interface Listener {
+        /** {@code checkpoint} is registered (also again, and also a restored one). */
+        void registered(CompletedCheckpoint checkpoint);
+
+        /** Checkpoint {@code checkpointId} is no longer registered. */
+        void unregistered(long checkpointId);
+    }
+
+    private static final Listener NO_LISTENER = new Listener() {
+        @Override
+        public void registered(CompletedCheckpoint checkpoint) {
+        }
+
+        @Override
+        public void unregistered(long checkpointId) {
+        }
+    };
+
     /** A registry that deletes an unreferenced shared file with {@code deleter}. */
     public SharedStateRegistry(Consumer<StreamStateHandle> deleter) {
+        this(deleter, NO_LISTENER);
+    }
+
+    /** A registry that deletes with {@code deleter} and tells {@code listener} what it registers. */
+    public SharedStateRegistry(Consumer<StreamStateHandle> deleter, Listener listener) {
         this.deleter = Objects.requireNonNull(deleter, "deleter");
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     /**
-     * A registry for {@code storage}: with {@link FileCheckpointStorage} it deletes shared files
-     * through its blob store, and only files inside its {@code shared/} directory; with any other
-     * storage it deletes nothing (state kept inline needs no deletion).
+     * A registry for {@code storage}: with {@link FileCheckpointStorage} it deletes shared files and
+     * merged physical files through it ({@link FileCheckpointStorage#deleteShared}), and only files
+     * inside its {@code shared/} directory; with any other storage it deletes nothing (state kept
+     * inline needs no deletion). Decorators ({@link ForwardingCheckpointStorage}) are looked through.
      */
     public static SharedStateRegistry forStorage(CheckpointStorage storage) {
-        if (storage instanceof FileCheckpointStorage fs) {
-            String shared = fs.sharedLocation();
-            return new SharedStateRegistry(handle -> {
-                if (handle instanceof FileStateHandle file && Locations.relativize(shared, file.location())
-                        .isPresent()) {
-                    fs.blobStore().delete(file.location());
+        if (ForwardingCheckpointStorage.unwrap(storage) instanceof FileCheckpointStorage fs) {
+            return new SharedStateRegistry(fs::deleteShared, new Listener() {
+                @Override
+                public void registered(CompletedCheckpoint checkpoint) {
+                    fs.sharedStateRegistered(checkpoint);
+                }
+
+                @Override
+                public void unregistered(long checkpointId) {
+                    fs.sharedStateUnregistered(checkpointId);
                 }
             });
         }
         return new SharedStateRegistry(handle -> { });
     }
 
-    /** The shared file streams of {@code checkpoint}, by location (inline streams are not tracked). */
+    /**
+     * The shared file streams of {@code checkpoint} by location, and the merged physical files of
+     * all its segments (of any scope) by physical location, each with its first segment; inline
+     * streams are not tracked.
+     */
     public static Map<String, StreamStateHandle> sharedFiles(CompletedCheckpoint checkpoint) {
         Map<String, StreamStateHandle> files = new LinkedHashMap<>();
         for (StateHandle handle : checkpoint.metadata().allHandles()) {
+            for (StreamStateHandle stream : handle.streams()) {
+                if (stream instanceof SegmentStateHandle segment) {
+                    files.putIfAbsent(segment.physicalLocation(), segment);
+                }
+            }
             if (handle instanceof IncrementalKeyedStateHandle inc) {
                 for (StreamStateHandle stream : inc.sharedState().values()) {
                     if (stream instanceof FileStateHandle file) {
@@ -101,13 +143,18 @@ public final class SharedStateRegistry {
         register(checkpoint, !claimed);
     }
 
-    private synchronized void register(CompletedCheckpoint checkpoint, boolean protect) {
+    private void register(CompletedCheckpoint checkpoint, boolean protect) {
+        count(checkpoint, protect);
+        listener.registered(checkpoint);
+    }
+
+    private synchronized void count(CompletedCheckpoint checkpoint, boolean protect) {
         long id = checkpoint.checkpointId();
         Map<String, StreamStateHandle> files = sharedFiles(checkpoint);
         Set<String> keys = byCheckpoint.computeIfAbsent(id, k -> new HashSet<>());
         for (Map.Entry<String, StreamStateHandle> f : files.entrySet()) {
             Entry e = entries.computeIfAbsent(f.getKey(), k -> new Entry(f.getValue()));
-            if (e.handle.stateSize() != f.getValue().stateSize()) {
+            if (!(e.handle instanceof SegmentStateHandle) && e.handle.stateSize() != f.getValue().stateSize()) {
                 throw new IllegalStateException("shared file " + f.getKey() + " is registered with "
                         + e.handle.stateSize() + " bytes, but checkpoint " + id + " refers to it with "
                         + f.getValue().stateSize() + " bytes");
@@ -122,7 +169,13 @@ public final class SharedStateRegistry {
      * Unregisters checkpoint {@code checkpointId} and returns the shared files no registered checkpoint
      * refers to any more (and that are not protected); they are forgotten, not yet deleted.
      */
-    public synchronized List<StreamStateHandle> unregister(long checkpointId) {
+    public List<StreamStateHandle> unregister(long checkpointId) {
+        List<StreamStateHandle> unused = uncount(checkpointId);
+        listener.unregistered(checkpointId);
+        return unused;
+    }
+
+    private synchronized List<StreamStateHandle> uncount(long checkpointId) {
         Set<String> keys = byCheckpoint.remove(checkpointId);
         if (keys == null) {
             return List.of();

@@ -19,6 +19,7 @@ import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.FileStateHandle;
 import dev.cairn.checkpoint.InlineStateHandle;
 import dev.cairn.checkpoint.JobEnd;
+import dev.cairn.checkpoint.SegmentStateHandle;
 import dev.cairn.checkpoint.StateHandle;
 import dev.cairn.checkpoint.StreamStateHandle;
 import dev.cairn.error.BlobAlreadyExistsException;
@@ -27,6 +28,8 @@ import dev.cairn.error.CheckpointException;
 import dev.cairn.error.ConfigurationException;
 import dev.cairn.error.CorruptCheckpointException;
 import dev.cairn.error.StorageException;
+import dev.cairn.filemerging.FileMergingManager;
+import dev.cairn.filemerging.SegmentReader;
 import dev.cairn.format.MetadataFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +39,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -60,6 +64,8 @@ public final class FileCheckpointStorage implements CheckpointStorage {
     public static final String CHECKPOINT_DIR_PREFIX = "chk-";
     public static final String SHARED_DIR = "shared";
     public static final String TASK_OWNED_DIR = "taskowned";
+    /** Inside {@link #SHARED_DIR}: the physical files of file merging. */
+    public static final String MERGED_DIR = "merged";
     public static final String SAVEPOINT_DIR_PREFIX = "savepoint-";
     private static final int SAVEPOINT_DIR_ATTEMPTS = 10;
 
@@ -70,6 +76,7 @@ public final class FileCheckpointStorage implements CheckpointStorage {
     private final FileCheckpointStorageOptions options;
     private final boolean ownsStore;
     private final JobDirectory directory;
+    private final FileMergingManager merging;
 
     /** Storage with default options; the caller keeps ownership of {@code store}. */
     public FileCheckpointStorage(BlobStore store, String baseLocation, String jobId) {
@@ -98,6 +105,9 @@ public final class FileCheckpointStorage implements CheckpointStorage {
         this.jobDir = base + jobId + "/";
         this.ownsStore = ownsStore;
         this.directory = new JobDirectory(store, jobDir, this::resolve);
+        this.merging = options.fileMerging().enabled()
+                ? new FileMergingManager(store, mergedLocation(), options.fileMerging(), options.inlineThreshold())
+                : null;
     }
 
     /** The base directory, ending in {@code /}; the root that metadata paths are relative to. */
@@ -130,6 +140,16 @@ public final class FileCheckpointStorage implements CheckpointStorage {
         return jobDir + SHARED_DIR + "/";
     }
 
+    /** {@code <base>/<job-id>/shared/merged/}: the physical files of file merging. */
+    public String mergedLocation() {
+        return sharedLocation() + MERGED_DIR + "/";
+    }
+
+    /** The file merging of this storage's checkpoints, if it is on. */
+    public Optional<FileMergingManager> fileMerging() {
+        return Optional.ofNullable(merging);
+    }
+
     /** {@code <base>/<job-id>/taskowned/}. */
     public String taskOwnedLocation() {
         return jobDir + TASK_OWNED_DIR + "/";
@@ -151,7 +171,8 @@ public final class FileCheckpointStorage implements CheckpointStorage {
             throw new CheckpointException(metadata + ": checkpoint " + checkpointId
                     + " is already finalized; checkpoint ids must not be reused");
         }
-        return new Location(checkpointId, checkpointLocation(checkpointId), base, false);
+        return new FileCheckpointLocation(this, checkpointId, checkpointLocation(checkpointId), base, false,
+                merging == null ? null : merging.beginCheckpoint(checkpointId));
     }
 
     /**
@@ -178,7 +199,7 @@ public final class FileCheckpointStorage implements CheckpointStorage {
             String random = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
             String directory = parent + prefix + random + "/";
             if (!store.exists(directory + METADATA_FILE_NAME)) {
-                return new Location(checkpointId, directory, directory, true);
+                return new FileCheckpointLocation(this, checkpointId, directory, directory, true, null);
             }
         }
         throw new CheckpointException("no fresh savepoint directory under " + parent + " after "
@@ -233,6 +254,23 @@ public final class FileCheckpointStorage implements CheckpointStorage {
     }
 
     private void verifyFiles(String metadataFile, CheckpointMetadata metadata) {
+        Map<String, Long> mergedEnds = new TreeMap<>();
+        for (SegmentStateHandle s : segments(metadata)) {
+            mergedEnds.merge(s.physicalLocation(), s.end(), Math::max);
+        }
+        for (Map.Entry<String, Long> merged : mergedEnds.entrySet()) {
+            long length;
+            try {
+                length = store.open(merged.getKey()).length();
+            } catch (BlobNotFoundException e) {
+                throw new CorruptCheckpointException(metadataFile, "references merged file " + merged.getKey()
+                        + ", which does not exist", e);
+            }
+            if (length < merged.getValue()) {
+                throw new CorruptCheckpointException(metadataFile, "references " + merged.getValue() + " bytes of"
+                        + " merged file " + merged.getKey() + ", but the file has " + length + " bytes");
+            }
+        }
         for (FileStateHandle f : fileHandles(metadata).values()) {
             InputBlob blob;
             try {
@@ -359,15 +397,69 @@ public final class FileCheckpointStorage implements CheckpointStorage {
         if (handle instanceof FileStateHandle file) {
             return store.open(file.location()).newStream();
         }
+        if (handle instanceof SegmentStateHandle segment) {
+            return SegmentReader.open(store, segment);
+        }
         throw new StorageException("file checkpoint storage cannot read " + handle + " ("
                 + handle.getClass().getName() + ")");
     }
 
     @Override
     public void close() {
-        if (ownsStore) {
-            store.close();
+        try {
+            if (merging != null) {
+                merging.close();
+            }
+        } finally {
+            if (ownsStore) {
+                store.close();
+            }
         }
+    }
+
+    /**
+     * Deletes a shared file or merged physical file that no registered checkpoint refers to any more;
+     * only files inside {@code shared/} are deleted, and a merged file that a checkpoint in progress
+     * holds or reuses is deleted once that checkpoint has ended without it.
+     */
+    public void deleteShared(StreamStateHandle handle) {
+        String location = handle instanceof FileStateHandle f ? f.location()
+                : handle instanceof SegmentStateHandle s ? s.physicalLocation() : null;
+        if (location == null || Locations.relativize(sharedLocation(), location).isEmpty()) {
+            return;
+        }
+        if (handle instanceof SegmentStateHandle && merging != null) {
+            merging.deleteWhenUnused(location);
+        } else {
+            store.delete(location);
+        }
+    }
+
+    /** The shared-state registry registered {@code checkpoint}: merged files it kept alive are released. */
+    public void sharedStateRegistered(CompletedCheckpoint checkpoint) {
+        if (merging != null) {
+            merging.registered(checkpoint.checkpointId(), segments(checkpoint.metadata()));
+        }
+    }
+
+    /** The shared-state registry unregistered checkpoint {@code checkpointId}. */
+    public void sharedStateUnregistered(long checkpointId) {
+        if (merging != null) {
+            merging.unregistered(checkpointId);
+        }
+    }
+
+    /** Every segment of a merged file that {@code metadata} refers to. */
+    public static List<SegmentStateHandle> segments(CheckpointMetadata metadata) {
+        List<SegmentStateHandle> segments = new ArrayList<>();
+        for (StateHandle handle : metadata.allHandles()) {
+            for (StreamStateHandle stream : handle.streams()) {
+                if (stream instanceof SegmentStateHandle s) {
+                    segments.add(s);
+                }
+            }
+        }
+        return segments;
     }
 
     @Override
@@ -446,228 +538,6 @@ public final class FileCheckpointStorage implements CheckpointStorage {
 
         String metadataLocation() {
             return pointer + "/" + METADATA_FILE_NAME;
-        }
-    }
-
-    /** One checkpoint in progress. */
-    private final class Location implements CheckpointStorageLocation {
-        private final long checkpointId;
-        private final String directory;
-        private final String root;
-        private final boolean selfContained;
-        private final Set<String> written = new LinkedHashSet<>();
-        private boolean finalized;
-        private boolean disposed;
-
-        /**
-         * @param root          what metadata paths are relative to
-         * @param selfContained whether every scope writes into {@code directory} (savepoints)
-         */
-        Location(long checkpointId, String directory, String root, boolean selfContained) {
-            this.checkpointId = checkpointId;
-            this.directory = directory;
-            this.root = root;
-            this.selfContained = selfContained;
-        }
-
-        @Override
-        public long checkpointId() {
-            return checkpointId;
-        }
-
-        @Override
-        public synchronized CheckpointStateOutputStream createOutputStream(CheckpointedStateScope scope) {
-            if (finalized || disposed) {
-                throw new CheckpointException("checkpoint " + checkpointId + " is already "
-                        + (finalized ? "finalized" : "discarded") + "; no more state can be written to " + directory);
-            }
-            String dir = selfContained ? directory : switch (scope) {
-                case EXCLUSIVE -> directory;
-                case SHARED -> sharedLocation();
-                case TASK_OWNED -> taskOwnedLocation();
-            };
-            return new StateOutputStream(this, dir, scope);
-        }
-
-        @Override
-        public synchronized CompletedCheckpoint finalizeCheckpoint(CheckpointMetadata metadata) {
-            if (disposed) {
-                throw new CheckpointException("checkpoint " + checkpointId + " was discarded and cannot be finalized");
-            }
-            if (metadata.checkpointId() != checkpointId) {
-                throw new CheckpointException("metadata of checkpoint " + metadata.checkpointId()
-                        + " given to the location of checkpoint " + checkpointId);
-            }
-            String file = directory + METADATA_FILE_NAME;
-            byte[] bytes = MetadataFormat.write(metadata, root);
-            if (bytes.length > options.maxMetadataSize()) {
-                throw new CheckpointException(file + ": metadata of " + bytes.length + " bytes exceeds "
-                        + FileCheckpointStorageOptions.MAX_METADATA_SIZE + " = " + options.maxMetadataSize()
-                        + "; it could not be read back");
-            }
-            try (BlobOutputStream out = store.create(file)) {
-                out.write(bytes);
-                BlobInfo info = out.commit();
-                if (info.length() != bytes.length) {
-                    throw new StorageException(file + ": the store committed " + info.length() + " bytes of "
-                            + bytes.length);
-                }
-            } catch (BlobAlreadyExistsException e) {
-                throw new CheckpointException(file + ": " + (selfContained ? "savepoint " : "checkpoint ")
-                        + checkpointId + " was already finalized; its metadata is left as it was", e);
-            }
-            finalized = true;
-            return new CompletedCheckpoint(Locations.stripTrailingSlash(directory), metadata);
-        }
-
-        @Override
-        public void discardOnFailure() {
-            List<String> toDelete;
-            synchronized (this) {
-                if (finalized || disposed) {
-                    return;
-                }
-                disposed = true;
-                toDelete = new ArrayList<>(written);
-                written.clear();
-            }
-            BlobStores.deleteAll(store, toDelete);
-        }
-
-        /** Records a committed file; if the location was discarded meanwhile, deletes it and fails. */
-        void committed(String location, CheckpointedStateScope scope) {
-            synchronized (this) {
-                if (!disposed) {
-                    if (selfContained || scope != CheckpointedStateScope.TASK_OWNED) {
-                        written.add(location);
-                    }
-                    return;
-                }
-            }
-            store.delete(location);
-            throw new CheckpointException(location + ": checkpoint " + checkpointId
-                    + " was discarded while this state was written");
-        }
-    }
-
-    /** Buffers up to the inline threshold, then spills to a blob with a random name. */
-    private final class StateOutputStream extends CheckpointStateOutputStream {
-        private final Location owner;
-        private final String directory;
-        private final CheckpointedStateScope scope;
-        private byte[] buffer;
-        private int count;
-        private long flushed;
-        private String location;
-        private BlobOutputStream blob;
-        private boolean closed;
-
-        StateOutputStream(Location owner, String directory, CheckpointedStateScope scope) {
-            this.owner = owner;
-            this.directory = directory;
-            this.scope = scope;
-            this.buffer = new byte[Math.max(options.inlineThreshold(), options.writeBufferSize())];
-        }
-
-        @Override
-        public void write(int b) {
-            ensureOpen();
-            if (count == buffer.length) {
-                spill();
-            }
-            buffer[count++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            ensureOpen();
-            Objects.checkFromIndexSize(off, len, b.length);
-            if (blob != null && count == 0 && len >= buffer.length) {
-                writeToBlob(b, off, len);
-                return;
-            }
-            while (len > 0) {
-                if (count == buffer.length) {
-                    spill();
-                }
-                int n = Math.min(len, buffer.length - count);
-                System.arraycopy(b, off, buffer, count, n);
-                count += n;
-                off += n;
-                len -= n;
-            }
-        }
-
-        @Override
-        public long position() {
-            return flushed + count;
-        }
-
-        @Override
-        public StreamStateHandle commit() {
-            ensureOpen();
-            if (blob == null && count < options.inlineThreshold()) {
-                InlineStateHandle handle = new InlineStateHandle(Arrays.copyOf(buffer, count));
-                release();
-                return handle;
-            }
-            try {
-                spill();
-                long size = flushed;
-                BlobInfo info = blob.commit();
-                if (info.length() != size) {
-                    store.delete(location);
-                    throw new StorageException(location + ": the store committed " + info.length() + " bytes of "
-                            + size);
-                }
-                release();
-                owner.committed(location, scope);
-                return new FileStateHandle(location, size);
-            } finally {
-                close();
-            }
-        }
-
-        @Override
-        public void close() {
-            if (closed) {
-                return;
-            }
-            try {
-                if (blob != null) {
-                    blob.close();
-                }
-            } finally {
-                release();
-            }
-        }
-
-        private void release() {
-            closed = true;
-            buffer = null;
-        }
-
-        private void spill() {
-            if (blob == null) {
-                location = directory + UUID.randomUUID();
-                blob = store.create(location);
-            }
-            if (count > 0) {
-                writeToBlob(buffer, 0, count);
-                count = 0;
-            }
-        }
-
-        private void writeToBlob(byte[] b, int off, int len) {
-            blob.write(b, off, len);
-            flushed += len;
-        }
-
-        private void ensureOpen() {
-            if (closed) {
-                throw new IllegalStateException("checkpoint state stream is closed"
-                        + (location == null ? "" : " (" + location + ")"));
-            }
         }
     }
 }

@@ -2,10 +2,12 @@ package dev.cairn.runtime.storage;
 
 import dev.cairn.config.ConfigValues;
 import dev.cairn.error.ConfigurationException;
+import dev.cairn.filemerging.FileMergingOptions;
 import dev.cairn.format.MetadataFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Tuning of a {@link FileCheckpointStorage}, built with {@link #builder()} and validated as a
@@ -16,9 +18,11 @@ import java.util.Map;
  * @param maxMetadataSize      a {@code _metadata} file larger than this is refused (default 64 MiB)
  * @param verifyFilesOnResolve whether {@link FileCheckpointStorage#resolve(String)} checks that every
  *                             state file exists with its recorded size (default true)
+ * @param fileMerging          whether and how state files are merged into few physical files (default off;
+ *                             keys {@code checkpoint.file-merging.*}, see {@link FileMergingOptions})
  */
 public record FileCheckpointStorageOptions(int inlineThreshold, int writeBufferSize, long maxMetadataSize,
-        boolean verifyFilesOnResolve) {
+        boolean verifyFilesOnResolve, FileMergingOptions fileMerging) {
 
     /** Configuration key of {@link #inlineThreshold()}; a byte size such as {@code 20kb}. */
     public static final String INLINE_THRESHOLD = "checkpoint.storage.inline-threshold";
@@ -39,6 +43,7 @@ public record FileCheckpointStorageOptions(int inlineThreshold, int writeBufferS
 
     /** Use {@link #builder()}; the canonical constructor validates like {@link Builder#build()}. */
     public FileCheckpointStorageOptions {
+        Objects.requireNonNull(fileMerging, "fileMerging");
         List<String> problems = new ArrayList<>();
         check(problems, INLINE_THRESHOLD, inlineThreshold, MAX_INLINE_THRESHOLD);
         check(problems, WRITE_BUFFER_SIZE, writeBufferSize, MAX_WRITE_BUFFER_SIZE);
@@ -60,12 +65,13 @@ public record FileCheckpointStorageOptions(int inlineThreshold, int writeBufferS
     /** A builder starting from these options. */
     public Builder toBuilder() {
         return new Builder().inlineThreshold(inlineThreshold).writeBufferSize(writeBufferSize)
-                .maxMetadataSize(maxMetadataSize).verifyFilesOnResolve(verifyFilesOnResolve);
+                .maxMetadataSize(maxMetadataSize).verifyFilesOnResolve(verifyFilesOnResolve).fileMerging(fileMerging);
     }
 
     /**
      * Options from a configuration map (keys {@link #INLINE_THRESHOLD}, {@link #WRITE_BUFFER_SIZE},
-     * {@link #MAX_METADATA_SIZE}, {@link #VERIFY_FILES_ON_RESOLVE}); absent keys keep their defaults,
+     * {@link #MAX_METADATA_SIZE}, {@link #VERIFY_FILES_ON_RESOLVE}, and the {@code checkpoint.file-merging.*} keys of
+     * {@link FileMergingOptions#fromConfig}); absent keys keep their defaults,
      * other keys are ignored. Sizes are bytes with an optional unit {@code b, kb, mb, gb}.
      */
     public static FileCheckpointStorageOptions fromConfig(Map<String, String> config) {
@@ -83,6 +89,7 @@ public record FileCheckpointStorageOptions(int inlineThreshold, int writeBufferS
         if ((v = config.get(VERIFY_FILES_ON_RESOLVE)) != null) {
             b.verifyFilesOnResolve(ConfigValues.bool(VERIFY_FILES_ON_RESOLVE, v));
         }
+        b.fileMerging(FileMergingOptions.fromConfig(config));
         return b.build();
     }
 
@@ -105,6 +112,7 @@ public record FileCheckpointStorageOptions(int inlineThreshold, int writeBufferS
         private int writeBufferSize = DEFAULT_WRITE_BUFFER_SIZE;
         private long maxMetadataSize = MetadataFormat.DEFAULT_MAX_SIZE;
         private boolean verifyFilesOnResolve = true;
+        private FileMergingOptions fileMerging = FileMergingOptions.disabled();
 
         private Builder() {
         }
@@ -129,10 +137,15 @@ public record FileCheckpointStorageOptions(int inlineThreshold, int writeBufferS
             return this;
         }
 
+        public Builder fileMerging(FileMergingOptions fileMerging) {
+            this.fileMerging = fileMerging;
+            return this;
+        }
+
         /** @throws ConfigurationException naming every invalid option */
         public FileCheckpointStorageOptions build() {
             return new FileCheckpointStorageOptions(inlineThreshold, writeBufferSize, maxMetadataSize,
-                    verifyFilesOnResolve);
+                    verifyFilesOnResolve, fileMerging);
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.cairn.checkpoint.CheckpointScan;
 import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.DamagedCheckpoint;
 import dev.cairn.checkpoint.FileStateHandle;
+import dev.cairn.checkpoint.SegmentStateHandle;
 import dev.cairn.checkpoint.JobEnd;
 import dev.cairn.checkpoint.StateHandle;
 import dev.cairn.checkpoint.StreamStateHandle;
@@ -180,6 +181,8 @@ final class JobDirectory {
                 for (StreamStateHandle stream : handle.streams()) {
                     if (stream instanceof FileStateHandle f) {
                         referenced.add(f.location());
+                    } else if (stream instanceof SegmentStateHandle s) {
+                        referenced.add(s.physicalLocation());
                     }
                 }
             }

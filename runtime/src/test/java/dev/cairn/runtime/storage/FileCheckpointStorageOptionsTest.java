@@ -42,7 +42,8 @@ class FileCheckpointStorageOptionsTest {
                 FileCheckpointStorageOptions.MAX_METADATA_SIZE, "2 MB",
                 FileCheckpointStorageOptions.VERIFY_FILES_ON_RESOLVE, "FALSE",
                 "unrelated.key", "whatever"));
-        assertThat(o).isEqualTo(new FileCheckpointStorageOptions(1024, 8192, 2L << 20, false));
+        assertThat(o).isEqualTo(new FileCheckpointStorageOptions(1024, 8192, 2L << 20, false,
+                dev.cairn.filemerging.FileMergingOptions.disabled()));
         assertThat(FileCheckpointStorageOptions.fromConfig(Map.of())).isEqualTo(FileCheckpointStorageOptions.defaults());
         assertThat(FileCheckpointStorageOptions.parseSize("k", "1g")).isEqualTo(1L << 30);
     }
