@@ -1,0 +1,187 @@
+package dev.cairn.runtime.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.blob.BlobInfo;
+import dev.cairn.blob.SeekableInputStream;
+import dev.cairn.checkpoint.CheckpointMetadata;
+import dev.cairn.checkpoint.CheckpointStateOutputStream;
+import dev.cairn.checkpoint.CheckpointStorageLocation;
+import dev.cairn.checkpoint.CheckpointStreamFactory;
+import dev.cairn.checkpoint.CheckpointedStateScope;
+import dev.cairn.checkpoint.CompletedCheckpoint;
+import dev.cairn.checkpoint.IncrementalKeyedStateHandle;
+import dev.cairn.checkpoint.KeyedStateHandle;
+import dev.cairn.checkpoint.OperatorSnapshot;
+import dev.cairn.checkpoint.OperatorStateHandle;
+import dev.cairn.checkpoint.SegmentStateHandle;
+import dev.cairn.checkpoint.StreamStateHandle;
+import dev.cairn.checkpoint.SubtaskSnapshot;
+import dev.cairn.filemerging.FileMergingManager;
+import dev.cairn.keygroup.KeyGroupRange;
+import dev.cairn.runtime.sharedstate.SharedStateRegistry;
+import dev.cairn.state.RedistributionMode;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Drives a {@link FileCheckpointStorage} the way the coordinator and an incremental backend do:
+ * per subtask a set of "SST" files of which some are replaced every checkpoint (and the others
+ * reused if the storage accepts them), a private file, a meta file and operator state; completed
+ * checkpoints registered with the real {@link SharedStateRegistry}, the oldest beyond
+ * {@code retainedCount} discarded. It checks what users see: bytes read back, the space bound
+ * measured by listing the store, and no physical file that no retained checkpoint refers to.
+ */
+final class MergingJobHarness {
+    final MapBlobStore store;
+    final FileCheckpointStorage storage;
+    final SharedStateRegistry registry;
+    final Deque<CompletedCheckpoint> retained = new ArrayDeque<>();
+    private final int retainedCount;
+    private final int subtasks;
+    private final Random random = new Random(42);
+    private final Map<Integer, Map<String, StreamStateHandle>> ssts = new HashMap<>();
+    private final Map<StreamStateHandle, byte[]> written = new HashMap<>();
+    private long nextSst;
+
+    MergingJobHarness(MapBlobStore store, FileCheckpointStorage storage, int subtasks, int retainedCount) {
+        this.store = store;
+        this.storage = storage;
+        this.registry = SharedStateRegistry.forStorage(storage);
+        this.subtasks = subtasks;
+        this.retainedCount = retainedCount;
+    }
+
+    /** One checkpoint in which each subtask replaces {@code churn} of its SSTs (8 at first). */
+    CompletedCheckpoint checkpoint(long id, int churn) {
+        CheckpointStorageLocation location = storage.initializeLocation(id);
+        List<SubtaskSnapshot> snapshots = new ArrayList<>();
+        for (int s = 0; s < subtasks; s++) {
+            CheckpointStreamFactory streams = location.forSubtask("op", s);
+            Map<String, StreamStateHandle> previous = ssts.getOrDefault(s, Map.of());
+            List<String> keep = new ArrayList<>(previous.keySet());
+            Collections.shuffle(keep, random);
+            keep = keep.subList(0, Math.max(0, keep.size() - churn));
+            List<StreamStateHandle> candidates = new ArrayList<>();
+            for (String name : keep) {
+                candidates.add(previous.get(name));
+            }
+            Set<StreamStateHandle> accepted = Collections.newSetFromMap(new IdentityHashMap<>());
+            accepted.addAll(streams.reusable(candidates));
+            Map<String, StreamStateHandle> shared = new TreeMap<>();
+            for (String name : keep) {
+                StreamStateHandle h = previous.get(name);
+                shared.put(name, accepted.contains(h) ? h : write(streams, CheckpointedStateScope.SHARED,
+                        2048 + random.nextInt(6144)));
+            }
+            int fresh = previous.isEmpty() ? 8 : churn;
+            for (int i = 0; i < fresh; i++) {
+                shared.put(String.format("%06d.sst", nextSst++), write(streams, CheckpointedStateScope.SHARED,
+                        2048 + random.nextInt(6144)));
+            }
+            Map<String, StreamStateHandle> privateFiles = Map.of("MANIFEST-1",
+                    write(streams, CheckpointedStateScope.EXCLUSIVE, 300 + random.nextInt(300)));
+            StreamStateHandle meta = write(streams, CheckpointedStateScope.EXCLUSIVE, 200);
+            long size = meta.stateSize() + privateFiles.values().iterator().next().stateSize();
+            for (StreamStateHandle h : shared.values()) {
+                size += h.stateSize();
+            }
+            KeyedStateHandle keyed = new IncrementalKeyedStateHandle("test", id, KeyGroupRange.of(s, s), shared,
+                    privateFiles, meta, size);
+            StreamStateHandle operatorBytes = write(streams, CheckpointedStateScope.EXCLUSIVE, 1000);
+            OperatorStateHandle operator = new OperatorStateHandle(Map.of("list",
+                    new OperatorStateHandle.StateMetaInfo(RedistributionMode.SPLIT, new long[] {0})), operatorBytes);
+            snapshots.add(new SubtaskSnapshot(s, List.of(keyed), List.of(operator), false));
+            ssts.put(s, shared);
+        }
+        CompletedCheckpoint completed = location.finalizeCheckpoint(new CheckpointMetadata(id, 1000 + id,
+                List.of(new OperatorSnapshot("op", subtasks, 128, snapshots))));
+        registry.register(completed);
+        retained.addLast(completed);
+        while (retained.size() > retainedCount) {
+            CompletedCheckpoint old = retained.removeFirst();
+            storage.discard(old);
+            registry.unregisterAndDelete(old.checkpointId());
+        }
+        return completed;
+    }
+
+    private StreamStateHandle write(CheckpointStreamFactory streams, CheckpointedStateScope scope, int size) {
+        byte[] bytes = new byte[size];
+        random.nextBytes(bytes);
+        try (CheckpointStateOutputStream out = streams.createOutputStream(scope)) {
+            out.write(bytes, 0, size / 2);
+            out.write(bytes, size / 2, size - size / 2);
+            StreamStateHandle h = out.commit();
+            written.put(h, bytes);
+            return h;
+        }
+    }
+
+    /** Every stream of {@code checkpoint} reads back as written. */
+    void assertReadsBack(CompletedCheckpoint checkpoint) {
+        for (StreamStateHandle h : FileCheckpointStorage.segments(checkpoint.metadata())) {
+            byte[] expected = written.get(h);
+            assertThat(expected).as("bytes of %s", h).isNotNull();
+            byte[] actual = new byte[expected.length];
+            try (SeekableInputStream in = storage.open(h)) {
+                in.readFully(actual, 0, actual.length);
+                assertThat(in.read()).as("end of %s", h).isEqualTo(-1);
+            }
+            assertThat(actual).as("bytes of %s", h).isEqualTo(expected);
+        }
+    }
+
+    /** The merged files in the store, by location, with their lengths. */
+    Map<String, Long> mergedFiles() {
+        Map<String, Long> files = new TreeMap<>();
+        for (BlobInfo info : store.list(storage.mergedLocation())) {
+            files.put(info.location(), info.length());
+        }
+        return files;
+    }
+
+    /**
+     * The documented bound, measured by listing: every merged file holds at most {@code amplification}
+     * times the distinct bytes of it that retained checkpoints refer to, and there is no merged file
+     * that none refers to. Returns the job directory's amplification (merged bytes / referenced bytes).
+     */
+    double assertBound(double amplification) {
+        Map<String, Map<Long, Long>> live = new HashMap<>();
+        for (CompletedCheckpoint cp : retained) {
+            for (SegmentStateHandle s : FileCheckpointStorage.segments(cp.metadata())) {
+                live.computeIfAbsent(s.physicalLocation(), k -> new TreeMap<>()).merge(s.offset(), s.length(),
+                        Math::max);
+            }
+        }
+        long stored = 0;
+        long referenced = 0;
+        for (Map.Entry<String, Long> f : mergedFiles().entrySet()) {
+            assertThat(live).as("merged file %s is referenced by a retained checkpoint", f.getKey())
+                    .containsKey(f.getKey());
+            long bytes = 0;
+            for (long length : live.get(f.getKey()).values()) {
+                bytes += length;
+            }
+            assertThat((double) f.getValue()).as("bytes of %s against the %s bytes referenced", f.getKey(), bytes)
+                    .isLessThanOrEqualTo(amplification * bytes);
+            stored += f.getValue();
+            referenced += bytes;
+        }
+        assertThat(live.keySet()).as("every referenced merged file exists").isSubsetOf(mergedFiles().keySet());
+        return referenced == 0 ? 1.0 : (double) stored / referenced;
+    }
+
+    FileMergingManager manager() {
+        return storage.fileMerging().orElseThrow();
+    }
+}
