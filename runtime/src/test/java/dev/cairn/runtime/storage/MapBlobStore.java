@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A blob store on a sorted map for the runtime's tests: commit-only visibility, create-only, listing. */
-class MapBlobStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete {
+final class MapBlobStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete {
     final ConcurrentSkipListMap<String, byte[]> blobs = new ConcurrentSkipListMap<>();
     /** Told every location deleted, in order. */
     volatile java.util.function.Consumer<String> onDelete = location -> { };

@@ -1,15 +1,19 @@
-package dev.cairn.runtime.storage;
+package dev.cairn.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.blob.BlobInfo;
+import dev.cairn.blob.BlobStore;
+import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.blob.SeekableInputStream;
 import dev.cairn.checkpoint.CheckpointMetadata;
 import dev.cairn.checkpoint.CheckpointStateOutputStream;
+import dev.cairn.checkpoint.CheckpointStorage;
 import dev.cairn.checkpoint.CheckpointStorageLocation;
 import dev.cairn.checkpoint.CheckpointStreamFactory;
 import dev.cairn.checkpoint.CheckpointedStateScope;
 import dev.cairn.checkpoint.CompletedCheckpoint;
+import dev.cairn.checkpoint.ForwardingCheckpointStorage;
 import dev.cairn.checkpoint.IncrementalKeyedStateHandle;
 import dev.cairn.checkpoint.KeyedStateHandle;
 import dev.cairn.checkpoint.OperatorSnapshot;
@@ -20,6 +24,7 @@ import dev.cairn.checkpoint.SubtaskSnapshot;
 import dev.cairn.filemerging.FileMergingManager;
 import dev.cairn.keygroup.KeyGroupRange;
 import dev.cairn.runtime.sharedstate.SharedStateRegistry;
+import dev.cairn.runtime.storage.FileCheckpointStorage;
 import dev.cairn.state.RedistributionMode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -34,16 +39,17 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Drives a {@link FileCheckpointStorage} the way the coordinator and an incremental backend do:
+ * Drives a checkpoint storage with file merging the way the coordinator and an incremental backend do:
  * per subtask a set of "SST" files of which some are replaced every checkpoint (and the others
  * reused if the storage accepts them), a private file, a meta file and operator state; completed
  * checkpoints registered with the real {@link SharedStateRegistry}, the oldest beyond
  * {@code retainedCount} discarded. It checks what users see: bytes read back, the space bound
  * measured by listing the store, and no physical file that no retained checkpoint refers to.
  */
-final class MergingJobHarness {
-    final MapBlobStore store;
-    final FileCheckpointStorage storage;
+public final class MergingWorkload {
+    final BlobStore store;
+    final CheckpointStorage storage;
+    final String mergedLocation;
     final SharedStateRegistry registry;
     final Deque<CompletedCheckpoint> retained = new ArrayDeque<>();
     private final int retainedCount;
@@ -53,16 +59,22 @@ final class MergingJobHarness {
     private final Map<StreamStateHandle, byte[]> written = new HashMap<>();
     private long nextSst;
 
-    MergingJobHarness(MapBlobStore store, FileCheckpointStorage storage, int subtasks, int retainedCount) {
+    /**
+     * @param store          the store under {@code storage}; it must implement {@link SupportsPrefixListing}
+     * @param mergedLocation where the storage keeps its merged physical files
+     */
+    public MergingWorkload(BlobStore store, CheckpointStorage storage, String mergedLocation, int subtasks,
+            int retainedCount) {
         this.store = store;
         this.storage = storage;
+        this.mergedLocation = mergedLocation;
         this.registry = SharedStateRegistry.forStorage(storage);
         this.subtasks = subtasks;
         this.retainedCount = retainedCount;
     }
 
     /** One checkpoint in which each subtask replaces {@code churn} of its SSTs (8 at first). */
-    CompletedCheckpoint checkpoint(long id, int churn) {
+    public CompletedCheckpoint checkpoint(long id, int churn) {
         CheckpointStorageLocation location = storage.initializeLocation(id);
         List<SubtaskSnapshot> snapshots = new ArrayList<>();
         for (int s = 0; s < subtasks; s++) {
@@ -128,7 +140,7 @@ final class MergingJobHarness {
     }
 
     /** Every stream of {@code checkpoint} reads back as written. */
-    void assertReadsBack(CompletedCheckpoint checkpoint) {
+    public void assertReadsBack(CompletedCheckpoint checkpoint) {
         for (StreamStateHandle h : FileCheckpointStorage.segments(checkpoint.metadata())) {
             byte[] expected = written.get(h);
             assertThat(expected).as("bytes of %s", h).isNotNull();
@@ -142,9 +154,9 @@ final class MergingJobHarness {
     }
 
     /** The merged files in the store, by location, with their lengths. */
-    Map<String, Long> mergedFiles() {
+    public Map<String, Long> mergedFiles() {
         Map<String, Long> files = new TreeMap<>();
-        for (BlobInfo info : store.list(storage.mergedLocation())) {
+        for (BlobInfo info : ((SupportsPrefixListing) store).list(mergedLocation)) {
             files.put(info.location(), info.length());
         }
         return files;
@@ -155,7 +167,7 @@ final class MergingJobHarness {
      * times the distinct bytes of it that retained checkpoints refer to, and there is no merged file
      * that none refers to. Returns the job directory's amplification (merged bytes / referenced bytes).
      */
-    double assertBound(double amplification) {
+    public double assertBound(double amplification) {
         Map<String, Map<Long, Long>> live = new HashMap<>();
         for (CompletedCheckpoint cp : retained) {
             for (SegmentStateHandle s : FileCheckpointStorage.segments(cp.metadata())) {
@@ -181,7 +193,12 @@ final class MergingJobHarness {
         return referenced == 0 ? 1.0 : (double) stored / referenced;
     }
 
-    FileMergingManager manager() {
-        return storage.fileMerging().orElseThrow();
+    /** The file merging behind {@code storage}, looking through decorators. */
+    public FileMergingManager manager() {
+        return manager(storage);
+    }
+
+    static FileMergingManager manager(CheckpointStorage storage) {
+        return ((FileCheckpointStorage) ForwardingCheckpointStorage.unwrap(storage)).fileMerging().orElseThrow();
     }
 }

@@ -1,7 +1,15 @@
-package dev.cairn.runtime.storage;
+package dev.cairn.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.cairn.blob.BlobOutputStream;
+import dev.cairn.blob.BlobStore;
+import dev.cairn.blob.InputBlob;
+import dev.cairn.blob.SupportsAppend;
+import dev.cairn.blob.SupportsPrefixListing;
+import dev.cairn.checkpoint.CheckpointStorage;
 
 import dev.cairn.blob.SeekableInputStream;
 import dev.cairn.checkpoint.CheckpointMetadata;
@@ -16,57 +24,143 @@ import dev.cairn.checkpoint.SegmentStateHandle;
 import dev.cairn.checkpoint.StreamStateHandle;
 import dev.cairn.checkpoint.SubtaskSnapshot;
 import dev.cairn.error.CheckpointException;
-import dev.cairn.error.ConfigurationException;
 import dev.cairn.error.CorruptCheckpointException;
 import dev.cairn.filemerging.FileMergingOptions;
 import dev.cairn.filemerging.FileMergingStats;
 import dev.cairn.filemerging.SegmentReader;
 import dev.cairn.keygroup.KeyGroupRange;
 import dev.cairn.runtime.sharedstate.SharedStateRegistry;
+import dev.cairn.runtime.storage.FileCheckpointStorage;
+import dev.cairn.runtime.storage.FileCheckpointStorageOptions;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** File merging through {@link FileCheckpointStorage}: layout, reads, the space bound, deletion, pools. */
-class FileMergingStorageTest {
-    private static final String BASE = "map://bucket/checkpoints/";
+/**
+ * The file merging rules ({@code MERGE-nn} in {@code tck/CONTRACT.md}): a checkpoint storage with
+ * merging on, over the blob store under test, writes few physical files that read back exactly,
+ * refuses a damaged one, keeps every file within the space bound and deletes it exactly when no
+ * retained checkpoint refers to it, takes back what an aborted checkpoint wrote, bounds a blocking
+ * pool, and resumes in a new process.
+ *
+ * <p>To certify a store, extend this class and implement {@link #createBlobStore()} (it must
+ * implement {@link SupportsPrefixListing}) and {@link #newBaseLocation()}. Rules about merging across
+ * checkpoint boundaries run when the store implements {@link SupportsAppend}. To certify another
+ * merging setup, override {@link #createStorage}.
+ */
+public abstract class FileMergingTck {
+    /** The store under test, created before each rule and closed after it. */
+    protected BlobStore store;
+    private String base;
+    private String jobId;
+    private final List<CheckpointStorage> storages = new java.util.ArrayList<>();
 
-    private static FileCheckpointStorage storage(MapBlobStore store, FileMergingOptions merging) {
-        return new FileCheckpointStorage(store, BASE, "job", FileCheckpointStorageOptions.builder()
+    /** A new store instance; called once per rule. */
+    protected abstract BlobStore createBlobStore();
+
+    /** A location under which nothing exists yet, unique per call. */
+    protected abstract String newBaseLocation();
+
+    /**
+     * The storage the rules run: by default a {@link FileCheckpointStorage} with {@code options};
+     * its merged files must lie under {@code <base>/<jobId>/shared/merged/}.
+     */
+    protected CheckpointStorage createStorage(BlobStore store, String base, String jobId,
+            FileCheckpointStorageOptions options) {
+        return new FileCheckpointStorage(store, base, jobId, options);
+    }
+
+    @BeforeEach
+    void createStore() {
+        store = createBlobStore();
+        base = newBaseLocation();
+        jobId = "job-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(store).as("the store lists (the rules measure by listing)").isInstanceOf(SupportsPrefixListing.class);
+    }
+
+    @AfterEach
+    void closeStore() {
+        for (CheckpointStorage s : storages) {
+            s.close();
+        }
+        storages.clear();
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private CheckpointStorage storage(FileMergingOptions merging) {
+        CheckpointStorage s = createStorage(store, base, jobId, FileCheckpointStorageOptions.builder()
                 .inlineThreshold(64).fileMerging(merging).build());
+        storages.add(s);
+        return s;
+    }
+
+    private String mergedLocation() {
+        return base.endsWith("/") ? base + jobId + "/shared/merged/" : base + "/" + jobId + "/shared/merged/";
+    }
+
+    private MergingWorkload workload(FileMergingOptions merging, int subtasks, int retained) {
+        return new MergingWorkload(store, storage(merging), mergedLocation(), subtasks, retained);
     }
 
     private static FileMergingOptions.Builder merging() {
         return FileMergingOptions.builder().enabled(true);
     }
 
+    private boolean appends() {
+        return store instanceof SupportsAppend;
+    }
+
+    private byte[] read(String location) {
+        InputBlob blob = store.open(location);
+        byte[] bytes = new byte[(int) blob.length()];
+        blob.readFully(0, bytes, 0, bytes.length);
+        return bytes;
+    }
+
+    private void replace(String location, byte[] bytes) {
+        store.delete(location);
+        try (BlobOutputStream out = store.create(location)) {
+            out.write(bytes);
+            out.commit();
+        }
+    }
+
     @Test
-    void sixteenSubtasksWriteFewPhysicalFilesAndReadBack() {
-        MapBlobStore store = new MapBlobStore();
-        MergingJobHarness job = new MergingJobHarness(store, storage(store, merging().build()), 16, 1);
+    @DisplayName("MERGE-01 MUST: the 176 streams of 16 subtasks become segments of 20 physical files that read back exactly")
+    void ruleMERGE01_fewPhysicalFilesReadBack() {
+        MergingWorkload job = workload(merging().build(), 16, 1);
         CompletedCheckpoint cp = job.checkpoint(1, 0);
         job.assertReadsBack(cp);
-        // 16 shared pools (one per subtask) and 4 exclusive pools (4 subtasks each): 20 physical files, 1 metadata.
-        assertThat(job.mergedFiles()).hasSize(20);
-        assertThat(store.creates.get()).isEqualTo(21);
+        // 16 shared pools (one per subtask) and 4 exclusive pools (4 subtasks each).
+        assertThat(job.mergedFiles()).as("physical files").hasSize(20);
+        assertThat(job.manager().stats().physicalFilesCreated()).isEqualTo(20);
         assertThat(FileCheckpointStorage.segments(cp.metadata())).hasSize(16 * 11);
         CompletedCheckpoint resolved = job.storage.resolve(cp.pointer());
         assertThat(resolved.metadata()).isEqualTo(cp.metadata());
     }
 
-    @ParameterizedTest(name = "across={0}, retained={1}")
+    @ParameterizedTest(name = "MERGE-03 MUST: after every checkpoint of a churning job, every merged file holds at most"
+            + " 2.0 x its referenced bytes and none is unreferenced (across={0}, retained={1})")
     @CsvSource({"false, 1", "false, 3", "true, 1", "true, 3"})
-    void churnKeepsEveryFileWithinTheBoundAndLeavesNoOrphan(boolean across, int retained) {
-        AppendableMapBlobStore store = new AppendableMapBlobStore();
-        MergingJobHarness job = new MergingJobHarness(store, storage(store,
-                merging().acrossCheckpointBoundary(across).maxFileSize(256 << 10).build()), 16, retained);
+    void ruleMERGE03_spaceBoundAfterEveryCheckpoint(boolean across, int retained) {
+        assumeTrue(!across || appends(), "merging across checkpoints needs SupportsAppend");
+        MergingWorkload job = workload(merging().acrossCheckpointBoundary(across).maxFileSize(256 << 10).build(),
+                16, retained);
         double worst = 0;
         for (long id = 1; id <= 30; id++) {
             CompletedCheckpoint cp = job.checkpoint(id, 3);
@@ -77,7 +171,7 @@ class FileMergingStorageTest {
         assertThat(stats.reuploadsForced()).as("the bound re-uploaded state").isPositive();
         assertThat(stats.spaceAmplification()).isLessThanOrEqualTo(2.0);
         if (across) {
-            assertThat(store.appends.get()).as("appends to committed files").isPositive();
+            assertThat(stats.appendsOpened()).as("appends to committed files").isPositive();
         }
         System.out.printf("churn across=%s retained=%d: %d physical files created, %d appends, %d segments,"
                 + " worst amplification %.3f, reuploads forced %d%n", across, retained, stats.physicalFilesCreated(),
@@ -85,27 +179,34 @@ class FileMergingStorageTest {
     }
 
     @Test
-    void acrossCheckpointsCreatesFewerFilesThanWithin() {
-        long[] creates = new long[2];
-        for (int mode = 0; mode < 2; mode++) {
-            AppendableMapBlobStore store = new AppendableMapBlobStore();
-            MergingJobHarness job = new MergingJobHarness(store, storage(store,
-                    merging().acrossCheckpointBoundary(mode == 1).build()), 4, 1);
-            for (long id = 1; id <= 10; id++) {
-                job.checkpoint(id, 1);
-            }
-            creates[mode] = job.manager().stats().physicalFilesCreated();
+    @DisplayName("MERGE-08 MUST: across checkpoint boundaries, committed files take later segments if the store appends;"
+            + " otherwise merging falls back to within checkpoints and says why")
+    void ruleMERGE08_acrossBoundaries() {
+        FileMergingOptions across = merging().acrossCheckpointBoundary(true).build();
+        if (!appends()) {
+            assertThat(across.fallbackReason(store)).hasValueSatisfying(reason -> assertThat(reason)
+                    .contains(FileMergingOptions.ACROSS_CHECKPOINT_BOUNDARY).contains("within each checkpoint"));
+            assertThat(MergingWorkload.manager(storage(across)).options().acrossCheckpointBoundary()).isFalse();
+            return;
         }
-        assertThat(creates[1]).as("files created across boundaries vs within (%s)", creates[0])
-                .isLessThan(creates[0]);
+        assertThat(across.fallbackReason(store)).isEmpty();
+        MergingWorkload job = workload(across, 4, 1);
+        for (long id = 1; id <= 10; id++) {
+            job.assertReadsBack(job.checkpoint(id, 1));
+        }
+        FileMergingStats stats = job.manager().stats();
+        assertThat(stats.appendsOpened()).as("appends").isPositive();
+        assertThat(stats.physicalFilesCreated()).as("files created in 10 checkpoints of 8 pools").isLessThan(80);
+        job.assertBound(2.0);
     }
 
     @Test
-    void aFlippedByteIsRefusedNamingThePhysicalFileAndSegment() {
+    @DisplayName("MERGE-02 MUST: a flipped byte in a merged file is refused, naming the physical file and the segment")
+    void ruleMERGE02_damagedSegmentRefused() {
+        long id = 0;
         for (int size : new int[] {5000, SegmentReader.IN_MEMORY_LIMIT + 12345}) {
-            MapBlobStore store = new MapBlobStore();
-            FileCheckpointStorage storage = storage(store, merging().build());
-            CheckpointStorageLocation location = storage.initializeLocation(1);
+            CheckpointStorage storage = storage(merging().build());
+            CheckpointStorageLocation location = storage.initializeLocation(++id);
             byte[] bytes = new byte[size];
             new Random(size).nextBytes(bytes);
             SegmentStateHandle segment;
@@ -113,8 +214,10 @@ class FileMergingStorageTest {
                 out.write(bytes, 0, bytes.length);
                 segment = (SegmentStateHandle) out.commit();
             }
-            location.finalizeCheckpoint(metadata(1, segment));
-            store.blobs.get(segment.physicalLocation())[(int) segment.offset() + size - 10] ^= 0x20;
+            location.finalizeCheckpoint(metadata(id, segment));
+            byte[] damaged = read(segment.physicalLocation());
+            damaged[(int) segment.offset() + size - 10] ^= 0x20;
+            replace(segment.physicalLocation(), damaged);
             assertThatThrownBy(() -> {
                 try (SeekableInputStream in = storage.open(segment)) {
                     in.readFully(new byte[size], 0, size);
@@ -139,14 +242,13 @@ class FileMergingStorageTest {
     }
 
     @Test
-    void anAbortedCheckpointLeavesNoMergedFileAndCutsAppendsBack() {
-        AppendableMapBlobStore store = new AppendableMapBlobStore();
-        MergingJobHarness job = new MergingJobHarness(store, storage(store,
-                merging().acrossCheckpointBoundary(true).build()), 2, 1);
+    @DisplayName("MERGE-05 MUST: an aborted checkpoint leaves no merged file of its own and cuts its appends back")
+    void ruleMERGE05_abortTakesBack() {
+        MergingWorkload job = workload(merging().acrossCheckpointBoundary(appends()).build(), 2, 1);
         job.checkpoint(1, 0);
         Map<String, Long> before = job.mergedFiles();
-        Map<String, byte[]> bytesBefore = new java.util.HashMap<>();
-        before.keySet().forEach(l -> bytesBefore.put(l, store.blobs.get(l).clone()));
+        Map<String, byte[]> bytesBefore = new HashMap<>();
+        before.keySet().forEach(l -> bytesBefore.put(l, read(l)));
 
         CheckpointStorageLocation location = job.storage.initializeLocation(2);
         CheckpointStreamFactory streams = location.forSubtask("op", 0);
@@ -159,12 +261,14 @@ class FileMergingStorageTest {
                 .containsExactlyInAnyOrderElementsOf(sharedOfSubtask0);
         StreamStateHandle appended = writeBytes(streams, CheckpointedStateScope.SHARED, 3000);
         StreamStateHandle created = writeBytes(streams, CheckpointedStateScope.EXCLUSIVE, 3000);
-        assertThat(((SegmentStateHandle) appended).physicalLocation()).as("appended to the reused file")
-                .isEqualTo(reused.physicalLocation());
+        if (appends()) {
+            assertThat(((SegmentStateHandle) appended).physicalLocation()).as("appended to the reused file")
+                    .isEqualTo(reused.physicalLocation());
+        }
         location.discardOnFailure();
 
         assertThat(job.mergedFiles()).as("merged files after the abort").isEqualTo(before);
-        before.keySet().forEach(l -> assertThat(store.blobs.get(l)).as("bytes of %s", l).isEqualTo(bytesBefore.get(l)));
+        before.keySet().forEach(l -> assertThat(read(l)).as("bytes of %s", l).isEqualTo(bytesBefore.get(l)));
         assertThat(((SegmentStateHandle) created).physicalLocation()).isNotIn(before.keySet());
         job.checkpoint(3, 1);
         job.assertReadsBack(job.retained.getLast());
@@ -172,9 +276,10 @@ class FileMergingStorageTest {
     }
 
     @Test
-    void aFileThatACheckpointInProgressReusesIsDeletedOnlyAfterIt() {
-        MapBlobStore store = new MapBlobStore();
-        FileCheckpointStorage storage = storage(store, merging().build());
+    @DisplayName("MERGE-04 MUST: a merged file is kept while a retained checkpoint or one in progress refers to it, and"
+            + " deleted once none does")
+    void ruleMERGE04_deletedExactlyWhenUnreferenced() {
+        CheckpointStorage storage = storage(merging().build());
         SharedStateRegistry registry = SharedStateRegistry.forStorage(storage);
         CheckpointStorageLocation first = storage.initializeLocation(1);
         SegmentStateHandle segment = (SegmentStateHandle) writeBytes(first.forSubtask("op", 0),
@@ -186,37 +291,38 @@ class FileMergingStorageTest {
         assertThat(second.forSubtask("op", 0).reusable(List.of(segment))).containsExactly(segment);
         storage.discard(one);
         registry.unregisterAndDelete(1);
-        assertThat(store.blobs).as("kept while checkpoint 2 reuses it").containsKey(segment.physicalLocation());
+        assertThat(store.exists(segment.physicalLocation())).as("kept while checkpoint 2 reuses it").isTrue();
         CompletedCheckpoint two = second.finalizeCheckpoint(metadata(2, segment));
         registry.register(two);
-        assertThat(store.blobs).containsKey(segment.physicalLocation());
+        assertThat(store.exists(segment.physicalLocation())).as("kept while referenced").isTrue();
 
         CheckpointStorageLocation third = storage.initializeLocation(3);
         assertThat(third.forSubtask("op", 0).reusable(List.of(segment))).containsExactly(segment);
         storage.discard(two);
         registry.unregisterAndDelete(2);
-        assertThat(store.blobs).containsKey(segment.physicalLocation());
+        assertThat(store.exists(segment.physicalLocation())).as("kept while referenced").isTrue();
         StreamStateHandle other = writeBytes(third.forSubtask("op", 0), CheckpointedStateScope.SHARED, 4000);
         registry.register(third.finalizeCheckpoint(metadata(3, other)));
-        assertThat(store.blobs).as("deleted once checkpoint 3 completed without it")
-                .doesNotContainKey(segment.physicalLocation());
+        assertThat(store.exists(segment.physicalLocation())).as("deleted once checkpoint 3 completed without it")
+                .isFalse();
     }
 
     @Test
-    void aNewProcessReadsReusesAndDeletesTheFilesOfAnEarlierOne() {
-        AppendableMapBlobStore store = new AppendableMapBlobStore();
-        MergingJobHarness job = new MergingJobHarness(store, storage(store,
-                merging().acrossCheckpointBoundary(true).build()), 4, 1);
+    @DisplayName("MERGE-07 MUST: a new process reads and may reuse the segments of an earlier one, and deletes its"
+            + " files once no checkpoint refers to them")
+    void ruleMERGE07_newProcess() {
+        FileMergingOptions options = merging().acrossCheckpointBoundary(appends()).build();
+        MergingWorkload job = workload(options, 4, 1);
         for (long id = 1; id <= 3; id++) {
             job.checkpoint(id, 2);
         }
         CompletedCheckpoint last = job.retained.getLast();
-        java.util.Set<String> earlierFiles = job.mergedFiles().keySet();
+        Set<String> earlierFiles = job.mergedFiles().keySet();
         job.storage.close();
 
-        FileCheckpointStorage restarted = storage(store, merging().acrossCheckpointBoundary(true).build());
+        CheckpointStorage restarted = storage(options);
         CompletedCheckpoint restored = restarted.resolve(last.pointer());
-        MergingJobHarness resumed = new MergingJobHarness(store, restarted, 4, 1);
+        MergingWorkload resumed = new MergingWorkload(store, restarted, mergedLocation(), 4, 1);
         resumed.registry.registerRestored(restored, true);
         resumed.retained.add(restored);
         job.assertReadsBack(restored);
@@ -234,9 +340,9 @@ class FileMergingStorageTest {
     }
 
     @Test
-    void blockingPoolBoundsOpenFilesAndAbortReleasesAWaitingWriter() throws Exception {
-        MapBlobStore store = new MapBlobStore();
-        FileCheckpointStorage storage = storage(store, merging().poolBlocking(true).writeBufferSize(1024).build());
+    @DisplayName("MERGE-06 MUST: a writer of a full blocking pool waits until a file is returned, and an abort releases it")
+    void ruleMERGE06_blockingPool() throws Exception {
+        CheckpointStorage storage = storage(merging().poolBlocking(true).writeBufferSize(1024).build());
         CheckpointStorageLocation location = storage.initializeLocation(1);
         CheckpointStreamFactory streams = location.forSubtask("op", 0);
         CheckpointStateOutputStream holder = streams.createOutputStream(CheckpointedStateScope.SHARED);
@@ -244,12 +350,12 @@ class FileMergingStorageTest {
         CompletableFuture<StreamStateHandle> waiting = CompletableFuture.supplyAsync(
                 () -> writeBytes(streams, CheckpointedStateScope.SHARED, 5000));
         assertThatThrownBy(() -> waiting.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
-        assertThat(storage.fileMerging().orElseThrow().stats().waits()).isEqualTo(1);
+        assertThat(MergingWorkload.manager(storage).stats().waits()).isEqualTo(1);
         StreamStateHandle first = holder.commit();
         StreamStateHandle second = waiting.get(10, TimeUnit.SECONDS);
         assertThat(((SegmentStateHandle) second).physicalLocation())
                 .isEqualTo(((SegmentStateHandle) first).physicalLocation());
-        assertThat(storage.fileMerging().orElseThrow().stats().maxOpenFilesPerPool()).isEqualTo(1);
+        assertThat(MergingWorkload.manager(storage).stats().maxOpenFilesPerPool()).isEqualTo(1);
 
         CheckpointStateOutputStream holder2 = streams.createOutputStream(CheckpointedStateScope.SHARED);
         holder2.write(new byte[5000], 0, 5000);
@@ -260,14 +366,14 @@ class FileMergingStorageTest {
         assertThatThrownBy(() -> stuck.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(CheckpointException.class).hasMessageContaining("aborted");
         holder2.close();
-        assertThat(store.blobs.keySet()).as("nothing of the aborted checkpoint").isEmpty();
-        assertThat(store.openStreams.get()).as("open blob streams").isZero();
+        assertThat(new MergingWorkload(store, storage, mergedLocation(), 1, 1).mergedFiles())
+                .as("merged files of the aborted checkpoint").isEmpty();
     }
 
     @Test
-    void nonBlockingPoolOpensAnotherFileInsteadOfWaiting() {
-        MapBlobStore store = new MapBlobStore();
-        FileCheckpointStorage storage = storage(store, merging().writeBufferSize(1024).build());
+    @DisplayName("MERGE-09 MUST: a writer of a non-blocking pool whose files are all taken opens another at once")
+    void ruleMERGE09_nonBlockingPool() {
+        CheckpointStorage storage = storage(merging().writeBufferSize(1024).build());
         CheckpointStorageLocation location = storage.initializeLocation(1);
         CheckpointStreamFactory streams = location.forSubtask("op", 0);
         CheckpointStateOutputStream holder = streams.createOutputStream(CheckpointedStateScope.SHARED);
@@ -276,33 +382,9 @@ class FileMergingStorageTest {
         StreamStateHandle first = holder.commit();
         assertThat(((SegmentStateHandle) other).physicalLocation())
                 .isNotEqualTo(((SegmentStateHandle) first).physicalLocation());
-        FileMergingStats stats = storage.fileMerging().orElseThrow().stats();
+        FileMergingStats stats = MergingWorkload.manager(storage).stats();
         assertThat(stats.waits()).isZero();
         assertThat(stats.maxOpenFilesPerPool()).isEqualTo(2);
-    }
-
-    @Test
-    void optionsRefuseInvalidValuesAndCombinationsNamingBothOptions() {
-        assertThatThrownBy(() -> FileMergingOptions.builder().acrossCheckpointBoundary(true).build())
-                .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining(FileMergingOptions.ACROSS_CHECKPOINT_BOUNDARY)
-                .hasMessageContaining(FileMergingOptions.ENABLED);
-        assertThatThrownBy(() -> merging().maxOpenFilesPerPool(2).build())
-                .hasMessageContaining(FileMergingOptions.MAX_OPEN_FILES_PER_POOL)
-                .hasMessageContaining(FileMergingOptions.POOL_BLOCKING);
-        assertThatThrownBy(() -> merging().maxSpaceAmplification(0.9).build())
-                .hasMessageContaining(FileMergingOptions.MAX_SPACE_AMPLIFICATION);
-        assertThatThrownBy(() -> FileCheckpointStorageOptions.fromConfig(Map.of(FileMergingOptions.ENABLED, "yes")))
-                .hasMessageContaining(FileMergingOptions.ENABLED);
-        FileMergingOptions across = merging().acrossCheckpointBoundary(true).build();
-        MapBlobStore objectStoreLike = new MapBlobStore();
-        assertThat(across.fallbackReason(objectStoreLike)).hasValueSatisfying(reason -> assertThat(reason)
-                .contains(FileMergingOptions.ACROSS_CHECKPOINT_BOUNDARY).contains("within each checkpoint"));
-        assertThat(storage(objectStoreLike, across).fileMerging().orElseThrow().options().acrossCheckpointBoundary())
-                .isFalse();
-        assertThat(across.fallbackReason(new AppendableMapBlobStore())).isEmpty();
-        assertThat(FileCheckpointStorageOptions.fromConfig(Map.of(FileMergingOptions.ENABLED, "true",
-                FileMergingOptions.MAX_FILE_SIZE, "8mb")).fileMerging().maxFileSize()).isEqualTo(8L << 20);
     }
 
     private static StreamStateHandle writeBytes(CheckpointStreamFactory streams, CheckpointedStateScope scope,
