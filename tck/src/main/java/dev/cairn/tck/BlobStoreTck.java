@@ -11,6 +11,7 @@ import dev.cairn.blob.BlobStore;
 import dev.cairn.blob.InputBlob;
 import dev.cairn.blob.SeekableInputStream;
 import dev.cairn.blob.SupportsAbandonedWriteCleanup;
+import dev.cairn.blob.SupportsAppend;
 import dev.cairn.blob.SupportsBulkDelete;
 import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.error.BlobAlreadyExistsException;
@@ -49,8 +50,9 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>To certify a store, extend this class and implement {@link #createBlobStore()} and
  * {@link #newBaseLocation()}; declare what the store guarantees in {@link #capabilities()}.
- * Listing, bulk-delete and abandoned-write rules run when the store implements {@link SupportsPrefixListing},
- * {@link SupportsBulkDelete} or {@link SupportsAbandonedWriteCleanup} and are skipped with a message otherwise.
+ * Listing, bulk-delete, abandoned-write and append rules run when the store implements {@link SupportsPrefixListing},
+ * {@link SupportsBulkDelete}, {@link SupportsAbandonedWriteCleanup} or {@link SupportsAppend} and are skipped
+ * with a message otherwise.
  */
 public abstract class BlobStoreTck {
 
@@ -651,6 +653,144 @@ public abstract class BlobStoreTck {
         return 17 * MIB;
     }
 
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    @DisplayName("BLOB-20 MUST: a committed append extends the blob with the appended bytes")
+    void ruleBLOB20_committedAppendExtendsTheBlob() throws IOException {
+        SupportsAppend appending = appendOrSkip();
+        String location = base + "dir/merged.bin";
+        byte[] first = bytes(70_000, 40);
+        write(location, first);
+        byte[] second = bytes(150_001, 41);
+        BlobOutputStream out = appending.append(location, first.length);
+        for (int i = 0; i < 10; i++) {
+            out.write(second[i]);
+        }
+        for (int off = 10; off < second.length; off += 7000) {
+            out.write(second, off, Math.min(7000, second.length - off));
+        }
+        assertThat(out.position()).as("position() counts the appended bytes").isEqualTo(second.length);
+        assertThat(out.commit()).as("commit() of the append")
+                .isEqualTo(new BlobInfo(location, first.length + second.length));
+        assertThatThrownBy(() -> out.write(1)).as("write(int) after the append's commit").isNotNull();
+        assertThatThrownBy(out::commit).as("second commit of the append").isNotNull();
+        assertThatCode(out::close).as("close() after the append's commit").doesNotThrowAnyException();
+
+        InputBlob blob = store.open(location);
+        assertThat(blob.length()).as("length() after the append").isEqualTo(first.length + second.length);
+        assertThat(readAll(location)).as("bytes after the append").isEqualTo(concat(first, second));
+        byte[] old = new byte[first.length];
+        blob.readFully(0, old, 0, old.length);
+        assertThat(old).as("readFully of the bytes committed before the append").isEqualTo(first);
+        byte[] appended = new byte[second.length];
+        blob.readFully(first.length, appended, 0, appended.length);
+        assertThat(appended).as("readFully of the appended bytes").isEqualTo(second);
+        byte[] across = new byte[2000];
+        blob.readFully(first.length - 1000, across, 0, across.length);
+        assertThat(across).as("readFully across the old end")
+                .isEqualTo(Arrays.copyOfRange(concat(first, second), first.length - 1000, first.length + 1000));
+        if (store instanceof SupportsPrefixListing listing) {
+            assertThat(listed(listing, base)).isEqualTo(Map.of(location, (long) first.length + second.length));
+        }
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    @DisplayName("BLOB-21 MUST: an append closed without commit() leaves the blob as it was committed")
+    void ruleBLOB21_abortedAppendLeavesTheBlobUnchanged() throws IOException {
+        SupportsAppend appending = appendOrSkip();
+        String location = base + "dir/merged.bin";
+        byte[] committed = bytes(5000, 42);
+        write(location, committed);
+        BlobOutputStream out = appending.append(location, committed.length);
+        out.write(bytes(200_000, 43));
+        out.flush();
+        out.close();
+        assertThatCode(out::close).as("a second close() of the aborted append").doesNotThrowAnyException();
+        assertThat(store.open(location).length()).as("length() after an aborted append").isEqualTo(committed.length);
+        assertThat(readAll(location)).as("bytes after an aborted append").isEqualTo(committed);
+
+        IllegalStateException boom = new IllegalStateException("simulated failure half-way through the append");
+        Throwable thrown = catchThrowable(() -> {
+            try (BlobOutputStream failing = appending.append(location, committed.length)) {
+                failing.write(bytes(3000, 44));
+                throw boom;
+            }
+        });
+        assertThat(thrown).as("the writer's own exception reaches the caller").isSameAs(boom);
+        assertThat(readAll(location)).as("bytes after an append that threw").isEqualTo(committed);
+        if (store instanceof SupportsPrefixListing listing) {
+            assertThat(listed(listing, base)).isEqualTo(Map.of(location, (long) committed.length));
+        }
+
+        byte[] later = bytes(300, 45);
+        try (BlobOutputStream again = appending.append(location, committed.length)) {
+            again.write(later);
+            assertThat(again.commit().length()).as("a later append at the committed length")
+                    .isEqualTo(committed.length + later.length);
+        }
+        assertThat(readAll(location)).isEqualTo(concat(committed, later));
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    @DisplayName("BLOB-22 MUST: an append checks the expected length: past the end is refused, a missing blob is "
+            + "not found, bytes beyond it are replaced")
+    void ruleBLOB22_appendChecksTheExpectedLength() throws IOException {
+        SupportsAppend appending = appendOrSkip();
+        String location = base + "dir/merged.bin";
+        byte[] committed = bytes(4000, 46);
+        write(location, committed);
+        assertThatThrownBy(() -> appending.append(location, committed.length + 1L))
+                .as("append after byte %d of a %d-byte blob", committed.length + 1, committed.length)
+                .isInstanceOf(StorageException.class);
+        assertThat(readAll(location)).as("bytes after a refused append").isEqualTo(committed);
+        for (String missing : List.of(base + "dir/missing.bin", base + "no/such/dir/missing.bin")) {
+            assertThatThrownBy(() -> appending.append(missing, 0)).as("append to %s", missing)
+                    .isInstanceOf(BlobNotFoundException.class);
+            assertNothingAt(missing);
+        }
+
+        byte[] replacement = bytes(1500, 47);
+        try (BlobOutputStream out = appending.append(location, 3000)) {
+            out.write(replacement);
+            assertThat(out.commit()).as("commit() of an append after byte 3000 of a 4000-byte blob")
+                    .isEqualTo(new BlobInfo(location, 3000 + replacement.length));
+        }
+        assertThat(readAll(location)).as("bytes beyond the expected length are replaced, not kept")
+                .isEqualTo(concat(Arrays.copyOf(committed, 3000), replacement));
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    @DisplayName("BLOB-23 MUST: twenty committed appends give exactly the concatenation")
+    void ruleBLOB23_repeatedAppendsConcatenate() throws IOException {
+        SupportsAppend appending = appendOrSkip();
+        String location = base + "merged/segments.bin";
+        write(location, new byte[0]);
+        List<byte[]> segments = new ArrayList<>();
+        long length = 0;
+        for (int round = 0; round < 20; round++) {
+            byte[] segment = bytes(round == 7 ? 0 : 1 + (round * 7919) % 20_000, 60 + round);
+            try (BlobOutputStream out = appending.append(location, length)) {
+                out.write(segment);
+                length += segment.length;
+                assertThat(out.commit()).as("commit() of append %d", round).isEqualTo(new BlobInfo(location, length));
+            }
+            assertThat(store.open(location).length()).as("length() after append %d", round).isEqualTo(length);
+            segments.add(segment);
+        }
+        assertThat(readAll(location)).as("bytes after 20 appends").isEqualTo(concat(segments.toArray(byte[][]::new)));
+        InputBlob blob = store.open(location);
+        long offset = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            byte[] segment = new byte[segments.get(i).length];
+            blob.readFully(offset, segment, 0, segment.length);
+            assertThat(segment).as("segment %d read at %d", i, offset).isEqualTo(segments.get(i));
+            offset += segment.length;
+        }
+    }
+
     private static long liveHeap() {
         for (int i = 0; i < 2; i++) {
             System.gc();
@@ -662,6 +802,26 @@ public abstract class BlobStoreTck {
         Assumptions.assumeTrue(store instanceof SupportsPrefixListing,
                 "the store does not implement SupportsPrefixListing; listing rules do not apply");
         return (SupportsPrefixListing) store;
+    }
+
+    private SupportsAppend appendOrSkip() {
+        Assumptions.assumeTrue(store instanceof SupportsAppend,
+                "the store does not implement SupportsAppend; append rules do not apply");
+        return (SupportsAppend) store;
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int total = 0;
+        for (byte[] part : parts) {
+            total += part.length;
+        }
+        byte[] all = new byte[total];
+        int at = 0;
+        for (byte[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
     }
 
     private static Map<String, Long> listed(SupportsPrefixListing listing, String prefix) {

@@ -7,6 +7,7 @@ import dev.cairn.blob.InputBlob;
 import dev.cairn.blob.Locations;
 import dev.cairn.blob.SeekableInputStream;
 import dev.cairn.blob.SupportsAbandonedWriteCleanup;
+import dev.cairn.blob.SupportsAppend;
 import dev.cairn.blob.SupportsBulkDelete;
 import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.error.BlobAlreadyExistsException;
@@ -48,9 +49,12 @@ import org.apache.hadoop.hdfs.DistributedFileSystem;
  * <p>One {@link FileSystem} instance per scheme and authority is created on first use (not taken
  * from Hadoop's shared cache, so closing this store never closes another user's client) and
  * closed with the store. Thread-safe; each stream it returns is for one thread.
+ *
+ * <p>A committed file can be extended ({@link SupportsAppend}) where the file system supports append and
+ * truncate, as HDFS does: see {@link HadoopAppendStream}.
  */
 public final class HadoopBlobStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete,
-        SupportsAbandonedWriteCleanup {
+        SupportsAbandonedWriteCleanup, SupportsAppend {
     /** Default size of the write and read buffers. */
     public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
 
@@ -92,6 +96,12 @@ public final class HadoopBlobStore implements BlobStore, SupportsPrefixListing, 
         } catch (IOException e) {
             throw failure(location, "create", e);
         }
+    }
+
+    @Override
+    public BlobOutputStream append(String location, long expectedLength) {
+        Path path = blobPath(location);
+        return HadoopAppendStream.open(location, fileSystem(path), path, expectedLength, bufferSize);
     }
 
     @Override

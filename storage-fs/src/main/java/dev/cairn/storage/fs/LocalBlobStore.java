@@ -6,6 +6,7 @@ import dev.cairn.blob.BlobStore;
 import dev.cairn.blob.InputBlob;
 import dev.cairn.blob.SeekableInputStream;
 import dev.cairn.blob.SupportsAbandonedWriteCleanup;
+import dev.cairn.blob.SupportsAppend;
 import dev.cairn.blob.SupportsBulkDelete;
 import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.error.BlobAlreadyExistsException;
@@ -57,9 +58,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Deleting a blob removes its directory if that became empty (one level), so a checkpoint's
  * directory disappears with its last file. Symbolic links are not followed by listing. Thread-safe;
  * each stream it returns is for one thread.
+ *
+ * <p>A committed file can be extended in place ({@link SupportsAppend}): see {@link LocalAppendStream}.
  */
 public final class LocalBlobStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete,
-        SupportsAbandonedWriteCleanup {
+        SupportsAbandonedWriteCleanup, SupportsAppend {
     /** How a committed temporary file gets its final name. */
     public enum PublishMode {
         /** {@code link(2)} then unlink of the temporary name: atomic and create-only. */
@@ -128,6 +131,12 @@ public final class LocalBlobStore implements BlobStore, SupportsPrefixListing, S
             }
         }
         throw failure(location, "create (its directory kept vanishing)", lastRace);
+    }
+
+    @Override
+    public BlobOutputStream append(String location, long expectedLength) {
+        Path path = FileLocations.blobPath(location);
+        return LocalAppendStream.open(location, path, expectedLength, bufferSize, fileSyncs);
     }
 
     @Override
@@ -237,7 +246,7 @@ public final class LocalBlobStore implements BlobStore, SupportsPrefixListing, S
         return removed;
     }
 
-    /** How many files commits have forced to the device; lets tests see the durability path run. */
+    /** How many files commits and appends have forced to the device; lets tests see the durability path run. */
     long fileSyncCount() {
         return fileSyncs.get();
     }

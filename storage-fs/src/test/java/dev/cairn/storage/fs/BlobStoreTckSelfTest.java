@@ -78,6 +78,11 @@ class BlobStoreTckSelfTest {
         assertThat(failedRules(run(RemovesCommittedBlobsAsAbandoned.class))).containsExactly("BLOB-19");
     }
 
+    @Test
+    void keepingAbortedAppendsFailsTheAbortedAppendRule() {
+        assertThat(failedRules(run(KeepsAbortedAppends.class))).containsExactly("BLOB-21");
+    }
+
     private static EngineExecutionResults run(Class<?> suite) {
         return EngineTestKit.engine("junit-jupiter").selectors(selectClass(suite)).execute();
     }
@@ -113,6 +118,35 @@ class BlobStoreTckSelfTest {
     }
 
 
+    /** Broken: an append closed without commit() keeps the bytes it wrote, as a plain O_APPEND write would. */
+    static class KeepsAbortedAppends extends SelfTestSuite {
+        @Override
+        protected BlobStore createBlobStore() {
+            return new ForwardingLocalStore() {
+                @Override
+                public BlobOutputStream append(String location, long expectedLength) {
+                    return new ForwardingLocalStore.Stream(delegate.append(location, expectedLength)) {
+                        private boolean commitAttempted;
+
+                        @Override
+                        public BlobInfo commit() {
+                            commitAttempted = true;
+                            return out.commit();
+                        }
+
+                        @Override
+                        public void close() {
+                            if (!commitAttempted) {
+                                commitAttempted = true;
+                                out.commit();
+                            }
+                            out.close();
+                        }
+                    };
+                }
+            };
+        }
+    }
 
     /** Broken: "removing abandoned writes" deletes every blob under the prefix, committed ones too. */
     static class RemovesCommittedBlobsAsAbandoned extends SelfTestSuite {

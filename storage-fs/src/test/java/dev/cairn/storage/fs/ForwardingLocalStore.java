@@ -5,17 +5,23 @@ import dev.cairn.blob.BlobOutputStream;
 import dev.cairn.blob.BlobStore;
 import dev.cairn.blob.InputBlob;
 import dev.cairn.blob.SupportsAbandonedWriteCleanup;
+import dev.cairn.blob.SupportsAppend;
 import dev.cairn.blob.SupportsBulkDelete;
 import dev.cairn.blob.SupportsPrefixListing;
 
 /** Passes every call to a {@link LocalBlobStore}; the TCK self-tests' broken stores override one thing. */
 class ForwardingLocalStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete,
-        SupportsAbandonedWriteCleanup {
+        SupportsAbandonedWriteCleanup, SupportsAppend {
     final LocalBlobStore delegate = new LocalBlobStore();
 
     @Override
     public BlobOutputStream create(String location) {
         return delegate.create(location);
+    }
+
+    @Override
+    public BlobOutputStream append(String location, long expectedLength) {
+        return delegate.append(location, expectedLength);
     }
 
     @Override

@@ -27,10 +27,13 @@ public final class HdfsCluster implements BeforeAllCallback {
     /**
      * Client options for stores in tests, passed through the provider's map like any Hadoop key: the
      * client polls the NameNode sooner for a file's completion (default 400 ms), which a test cluster
-     * with one DataNode answers at once (1 ms: the coordinator tests of backend-rocksdb write many small files).
+     * with one DataNode answers at once (1 ms: the coordinator tests of backend-rocksdb write many small files);
+     * and it creates files with one replica, as many as there are DataNodes. With the client's default of 3, an
+     * append finds its pipeline short of replicas and fails trying to add a DataNode the cluster does not have.
      */
-    public static final java.util.Map<String, String> CLIENT_CONFIG =
-            java.util.Map.of("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "1");
+    public static final java.util.Map<String, String> CLIENT_CONFIG = java.util.Map.of(
+            "dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "1",
+            "dfs.replication", "1");
 
     /** {@code hdfs://127.0.0.1:<port>} of the running cluster. */
     public static String uri() {
