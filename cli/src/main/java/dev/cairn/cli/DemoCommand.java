@@ -129,7 +129,8 @@ final class DemoCommand implements Callable<Integer> {
     boolean fileMerging;
 
     @Option(names = "--across-boundary", description = "With --file-merging: physical files take the segments of"
-            + " later checkpoints too (needs a store that appends, e.g. file:// or hdfs://; others fall back).")
+            + " later checkpoints too (needs a store that can extend a committed file; on any other the demo says why it"
+            + " falls back to merging within checkpoints).")
     boolean acrossBoundary;
 
     @Option(names = "--pool", paramLabel = "blocking|non-blocking", description = "With --file-merging: whether a"
