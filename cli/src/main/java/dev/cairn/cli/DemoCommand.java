@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cairn.backend.StateBackend;
 import dev.cairn.backend.StateBackends;
+import dev.cairn.blob.BlobStore;
 import dev.cairn.checkpoint.CheckpointStorage;
 import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.DamagedCheckpoint;
 import dev.cairn.checkpoint.JobEnd;
 import dev.cairn.error.CairnException;
+import dev.cairn.filemerging.FileMergingOptions;
 import dev.cairn.runtime.config.CheckpointConfig;
 import dev.cairn.runtime.config.CheckpointingMode;
 import dev.cairn.runtime.config.ExternalizedCheckpointRetention;
@@ -25,6 +27,7 @@ import dev.cairn.runtime.dataflow.JobRunner;
 import dev.cairn.runtime.dataflow.RestartStrategy;
 import dev.cairn.runtime.dataflow.sink.TwoPhaseCommitFileSink;
 import dev.cairn.runtime.storage.CheckpointStorages;
+import dev.cairn.runtime.storage.FileCheckpointStorage;
 import dev.cairn.serialization.Serializers;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,6 +44,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -120,6 +124,19 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not draw the progress bar.")
     boolean noProgress;
 
+    @Option(names = "--file-merging", description = "Merge checkpoint files into few physical files, and report per"
+            + " checkpoint the files created, segments written, storage requests, live bytes and space amplification.")
+    boolean fileMerging;
+
+    @Option(names = "--across-boundary", description = "With --file-merging: physical files take the segments of"
+            + " later checkpoints too (needs a store that can extend a committed file; on any other the demo says why it"
+            + " falls back to merging within checkpoints).")
+    boolean acrossBoundary;
+
+    @Option(names = "--pool", paramLabel = "blocking|non-blocking", description = "With --file-merging: whether a"
+            + " writer waits for a physical file of its pool or opens another (default: non-blocking).")
+    String pool;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -136,6 +153,7 @@ final class DemoCommand implements Callable<Integer> {
         Path data = dataDir.toAbsolutePath().normalize();
         Path output = data.resolve("output");
         String storageUri = storage != null ? storage : "file://" + data.resolve("checkpoints");
+        Map<String, String> options = storageOptions(storageUri);
         CheckpointConfig config = CheckpointConfig.builder()
                 .interval(Duration.ofMillis(intervalMillis))
                 .mode(checkpointingMode)
@@ -158,7 +176,8 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
 
-        try (CheckpointStorage checkpointStorage = openStorage(storageUri)) {
+        RequestCountingStore requests = new RequestCountingStore();
+        try (CheckpointStorage checkpointStorage = openStorage(storageUri, options, requests)) {
             Optional<CompletedCheckpoint> resumeFrom = Optional.empty();
             if (resume) {
                 ResumePoint point = ResumePoint.takeOver(checkpointStorage, fallbackToOlder);
@@ -179,6 +198,8 @@ final class DemoCommand implements Callable<Integer> {
                 deleteRecursively(output);
             }
             Files.createDirectories(output);
+            Optional<MergingReport> merging = mergingReport(checkpointStorage, requests);
+            merging.flatMap(MergingReport::fallbackReason).ifPresent(reason -> out.println("note: " + reason));
 
             JobGraph.Builder graph = JobGraph.builder(JOB_ID);
             graph.source("events", parallelism, source, Serializers.LONG)
@@ -214,6 +235,7 @@ final class DemoCommand implements Callable<Integer> {
                             restores.add(r);
                         }
                     });
+            merging.ifPresent(runner::statsListener);
             resumeFrom.ifPresent(cp -> runner.restoreFrom(cp, RecoveryClaimMode.CLAIM));
 
             JobResult result;
@@ -222,7 +244,7 @@ final class DemoCommand implements Callable<Integer> {
                 result = awaitWithProgress(job);
             }
             OutputCheck check = OutputCheck.of(source.countsPerKey(), TwoPhaseCommitFileSink.readCommitted(output));
-            printTables(out, checkpoints, restores);
+            printTables(out, checkpoints, restores, merging);
             boolean ok = checkpointingMode == CheckpointingMode.EXACTLY_ONCE ? check.exactlyOnce() : check.noneLost();
             long completed = checkpoints.stream().filter(CheckpointStats::isCompleted).count();
             String verdict = checkpointingMode == CheckpointingMode.EXACTLY_ONCE
@@ -231,7 +253,8 @@ final class DemoCommand implements Callable<Integer> {
                     : String.format("at-least-once (%d events, %d duplicates, %d lost)", events, check.duplicates(),
                             check.lost());
             if (report != null) {
-                writeReport(report, config, result, checkpoints, restores, check, ok, verdict, injector.injected());
+                writeReport(report, config, result, checkpoints, restores, merging, check, ok, verdict,
+                        injector.injected());
             }
             if (result.failureCause().isPresent()) {
                 out.println("job failed: " + result.failureCause().get());
@@ -248,16 +271,59 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** The storage; under {@code --halt-at} over a {@link HaltingBlobStore}. */
-    private CheckpointStorage openStorage(String storageUri) {
-        Map<String, String> options = Map.copyOf(storageOptions);
-        if (haltAt == null) {
+    /** The {@code --storage-option}s, with the {@code checkpoint.file-merging.*} ones of the merging flags. */
+    private Map<String, String> storageOptions(String storageUri) {
+        Map<String, String> options = new LinkedHashMap<>(storageOptions);
+        if (!fileMerging) {
+            if (acrossBoundary || pool != null) {
+                throw new ParameterException(spec.commandLine(), (acrossBoundary ? "--across-boundary" : "--pool")
+                        + " only applies with --file-merging; add --file-merging or drop it");
+            }
+            return Map.copyOf(options);
+        }
+        if (storageUri.trim().equalsIgnoreCase(CheckpointStorages.MEMORY)) {
+            throw new ParameterException(spec.commandLine(), "--file-merging needs a blob storage, not 'memory'"
+                    + " (memory storage keeps checkpoints in memory: there are no files to merge)");
+        }
+        options.put(FileMergingOptions.ENABLED, "true");
+        if (acrossBoundary) {
+            options.put(FileMergingOptions.ACROSS_CHECKPOINT_BOUNDARY, "true");
+        }
+        if (pool != null) {
+            options.put(FileMergingOptions.POOL_BLOCKING, switch (pool.toLowerCase(java.util.Locale.ROOT)) {
+                case "blocking" -> "true";
+                case "non-blocking" -> "false";
+                default -> throw new ParameterException(spec.commandLine(),
+                        "--pool must be blocking or non-blocking, not '" + pool + "'");
+            });
+        }
+        return Map.copyOf(options);
+    }
+
+    /**
+     * The storage; under {@code --halt-at} over a {@link HaltingBlobStore}, with {@code --file-merging} with
+     * its blob store requests counted by {@code requests}.
+     */
+    private CheckpointStorage openStorage(String storageUri, Map<String, String> options,
+            RequestCountingStore requests) {
+        if (haltAt == null && !fileMerging) {
             return CheckpointStorages.create(storageUri, JOB_ID, options);
         }
         if (storageUri.trim().equalsIgnoreCase(CheckpointStorages.MEMORY)) {
             throw new ParameterException(spec.commandLine(), "--halt-at needs a blob storage, not 'memory'");
         }
-        return CheckpointStorages.create(storageUri, JOB_ID, options, HaltingBlobStore::new);
+        UnaryOperator<BlobStore> halting = haltAt == null ? UnaryOperator.identity() : HaltingBlobStore::new;
+        return CheckpointStorages.create(storageUri, JOB_ID, options,
+                store -> fileMerging ? requests.wrap(halting.apply(store)) : halting.apply(store));
+    }
+
+    /** With {@code --file-merging}, the per-checkpoint merging figures, counted from now. */
+    private Optional<MergingReport> mergingReport(CheckpointStorage checkpointStorage, RequestCountingStore requests) {
+        if (!fileMerging || !(checkpointStorage instanceof FileCheckpointStorage fs) || fs.fileMerging().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new MergingReport(fs.fileMerging().get(), requests,
+                fs.options().fileMerging().fallbackReason(requests.wrapped())));
     }
 
     /**
@@ -320,14 +386,16 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void printTables(PrintWriter out, List<CheckpointStats> checkpoints,
-            List<Map<String, Object>> restores) {
+            List<Map<String, Object>> restores, Optional<MergingReport> merging) {
         out.println();
-        out.printf("%-6s %10s %12s %14s  %s%n", "id", "duration", "size", "persisted", "status");
+        out.printf("%-6s %10s %12s %14s%s  %s%n", "id", "duration", "size", "persisted",
+                merging.map(MergingReport::header).orElse(""), "status");
         List<CheckpointStats> sorted = new ArrayList<>(checkpoints);
         sorted.sort(Comparator.comparingLong(CheckpointStats::checkpointId));
         for (CheckpointStats s : sorted) {
-            out.printf("%-6d %8d ms %10s B %12s B  %s%n", s.checkpointId(), s.durationMillis(), s.stateSize(),
-                    s.persistedBytes(), s.isCompleted() ? "COMPLETED" : "FAILED (" + s.failureReason() + ")");
+            out.printf("%-6d %8d ms %10s B %12s B%s  %s%n", s.checkpointId(), s.durationMillis(), s.stateSize(),
+                    s.persistedBytes(), merging.map(m -> m.columns(s.checkpointId())).orElse(""),
+                    s.isCompleted() ? "COMPLETED" : "FAILED (" + s.failureReason() + ")");
         }
         if (!restores.isEmpty()) {
             out.println();
@@ -345,8 +413,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void writeReport(Path file, CheckpointConfig config, JobResult result, List<CheckpointStats> checkpoints,
-            List<Map<String, Object>> restores, OutputCheck check, boolean ok, String verdict, int injected)
-            throws IOException {
+            List<Map<String, Object>> restores, Optional<MergingReport> merging, OutputCheck check, boolean ok,
+            String verdict, int injected) throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("events", events);
         root.put("keys", keys);
@@ -359,6 +427,7 @@ final class DemoCommand implements Callable<Integer> {
         root.put("failuresInjected", injected);
         root.put("restarts", result.restarts());
         root.put("durationMillis", result.duration().toMillis());
+        merging.ifPresent(m -> root.put("fileMerging", m.summary()));
         List<Map<String, Object>> cps = new ArrayList<>();
         for (CheckpointStats s : checkpoints) {
             Map<String, Object> c = new LinkedHashMap<>();
@@ -369,6 +438,7 @@ final class DemoCommand implements Callable<Integer> {
             c.put("maxAlignmentMillis", s.maxAlignmentMillis());
             c.put("status", s.status().name());
             c.put("failureReason", s.failureReason() == null ? null : s.failureReason().name());
+            merging.flatMap(m -> m.json(s.checkpointId())).ifPresent(m -> c.put("fileMerging", m));
             cps.add(c);
         }
         root.put("checkpoints", cps);
