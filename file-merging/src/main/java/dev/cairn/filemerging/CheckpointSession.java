@@ -28,9 +28,10 @@ public final class CheckpointSession {
     private final long checkpointId;
     private final Map<String, PhysicalFilePool> pools = new HashMap<>();
     private final Set<PhysicalFile> files = new LinkedHashSet<>();
-    private final Map<PhysicalFile, Long> referenced = new HashMap<>();
+    /** Per file, the ranges (offset → length) this checkpoint reuses or wrote. */
+    private final Map<PhysicalFile, Map<Long, Long>> referenced = new HashMap<>();
     private State state = State.OPEN;
-    private boolean aborted;
+    private volatile boolean aborted;
 
     CheckpointSession(FileMergingManager manager, long checkpointId) {
         this.manager = manager;
@@ -80,21 +81,19 @@ public final class CheckpointSession {
                 if (f == null) {
                     continue;
                 }
-                long bytes = FileMergingManager.distinctBytes(e.getValue());
-                if (f.committedLength > manager.options.maxSpaceAmplification() * bytes) {
-                    continue;
-                }
+                boolean inside = true;
                 for (Map.Entry<Long, Long> r : e.getValue().entrySet()) {
-                    if (r.getKey() + r.getValue() > f.committedLength) {
-                        bytes = -1;
-                    }
+                    inside &= r.getKey() + r.getValue() <= f.committedLength;
                 }
-                if (bytes < 0) {
+                Map<Long, Long> ranges = new HashMap<>(referenced.getOrDefault(f, Map.of()));
+                ranges.putAll(e.getValue());
+                if (!inside || f.committedLength > manager.options.maxSpaceAmplification()
+                        * FileMergingManager.distinctBytes(ranges)) {
                     continue;
                 }
                 f.pins.add(checkpointId);
                 files.add(f);
-                referenced.merge(f, bytes, Long::sum);
+                referenced.put(f, ranges);
                 acceptedFiles.add(e.getKey());
             }
             for (SegmentStateHandle s : segmentCandidates) {
@@ -150,7 +149,13 @@ public final class CheckpointSession {
                 }
                 long size = toTakeBack.contains(f) ? f.openedAt : f.holder == this ? f.length : f.committedLength;
                 long bytes = FileMergingManager.distinctBytes(e.getValue());
-                if (size > manager.options.maxSpaceAmplification() * bytes) {
+                if (size <= manager.options.maxSpaceAmplification() * bytes) {
+                    continue;
+                }
+                if (f.holder != this || toTakeBack.contains(f)) {
+                    manager.reusedBeyondBound(f, size, bytes, checkpointId);
+                } else {
+                    f.sealed = true;
                     problems.add(f.location + " would hold " + size + " bytes for " + bytes + " bytes referenced, more"
                             + " than " + FileMergingOptions.MAX_SPACE_AMPLIFICATION + " = "
                             + manager.options.maxSpaceAmplification());
@@ -281,12 +286,12 @@ public final class CheckpointSession {
         boolean takeBack;
         boolean commitNow = false;
         synchronized (manager.lock) {
-            f.length += written;
             if (segmentCommitted) {
                 manager.segments++;
                 manager.segmentBytes += written;
-                referenced.merge(f, written, Long::sum);
+                referenced.computeIfAbsent(f, k -> new HashMap<>()).put(f.length, written);
             }
+            f.length += written;
             f.broken |= failed;
             takeBack = aborted;
             if (takeBack) {
@@ -331,7 +336,8 @@ public final class CheckpointSession {
 
     /** The bytes of {@code f} that this checkpoint refers to so far (reused or written). */
     long referencedBytes(PhysicalFile f) {
-        return referenced.getOrDefault(f, 0L);
+        Map<Long, Long> ranges = referenced.get(f);
+        return ranges == null ? 0 : FileMergingManager.distinctBytes(ranges);
     }
 
     Set<PhysicalFile> files() {

@@ -67,6 +67,8 @@ public final class FileMergingManager implements AutoCloseable {
     private long deleted;
     long reuploadsForced;
     long waits;
+    long boundExceeded;
+    private final Set<String> boundWarned = new HashSet<>();
     int maxOpen;
     private boolean closed;
 
@@ -210,7 +212,7 @@ public final class FileMergingManager implements AutoCloseable {
                 }
             }
             return new FileMergingStats(created, appends, segments, segmentBytes, deleted, reuploadsForced, waits,
-                    maxOpen, live, physical, referenced);
+                    maxOpen, boundExceeded, live, physical, referenced);
         }
     }
 
@@ -316,7 +318,7 @@ public final class FileMergingManager implements AutoCloseable {
 
     /** An appended file whose checkpoint was aborted is as it was and can take segments again. */
     void offerIdle(PhysicalFile f) {
-        if (!options.acrossCheckpointBoundary() || !f.owned || f.deletePending || f.broken || f.out != null
+        if (!options.acrossCheckpointBoundary() || !f.owned || f.deletePending || f.broken || f.sealed || f.out != null
                 || f.length >= options.maxFileSize() || !files.containsKey(f.location)) {
             return;
         }
@@ -326,6 +328,23 @@ public final class FileMergingManager implements AutoCloseable {
             while (q.size() > MAX_IDLE_FILES_PER_POOL) {
                 q.removeLast();
             }
+        }
+    }
+
+    /**
+     * A checkpoint refers to segments of {@code f} it did not write, although the file holds more than
+     * the bound allows for them: its backend reused them without asking {@link CheckpointSession#reusable}.
+     * The checkpoint is kept (refusing it would refuse every later one too); the file takes no more segments.
+     */
+    void reusedBeyondBound(PhysicalFile f, long size, long bytes, long checkpointId) {
+        f.sealed = true;
+        removeIdle(f);
+        boundExceeded++;
+        if (boundWarned.add(f.location)) {
+            LOG.log(Level.WARNING, "checkpoint " + checkpointId + " reuses " + bytes + " bytes of " + f.location
+                    + ", which holds " + size + " bytes, more than " + FileMergingOptions.MAX_SPACE_AMPLIFICATION
+                    + " = " + options.maxSpaceAmplification() + " allows; its backend reuses state without asking"
+                    + " CheckpointStreamFactory.reusable, so the bound cannot be kept for it");
         }
     }
 

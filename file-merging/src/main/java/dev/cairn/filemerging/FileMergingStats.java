@@ -13,13 +13,15 @@ package dev.cairn.filemerging;
  * @param reuploadsForced       reused segments refused because their file held too little live data
  * @param waits                 times a writer waited for a file of a blocking pool
  * @param maxOpenFilesPerPool   the most files one pool had open at once
+ * @param boundExceeded         files a checkpoint referred to beyond the bound because its backend reused
+ *                              state without asking {@code reusable} (0 with Cairn's backends)
  * @param livePhysicalFiles     physical files known and not deleted
  * @param livePhysicalBytes     their committed bytes
  * @param referencedBytes       distinct segment bytes that registered checkpoints refer to
  */
 public record FileMergingStats(long physicalFilesCreated, long appendsOpened, long segmentsWritten,
         long segmentBytesWritten, long physicalFilesDeleted, long reuploadsForced, long waits, int maxOpenFilesPerPool,
-        int livePhysicalFiles, long livePhysicalBytes, long referencedBytes) {
+        long boundExceeded, int livePhysicalFiles, long livePhysicalBytes, long referencedBytes) {
 
     /** Live physical bytes per referenced byte; 1.0 when nothing is referenced. */
     public double spaceAmplification() {

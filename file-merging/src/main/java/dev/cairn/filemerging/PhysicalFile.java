@@ -28,6 +28,8 @@ final class PhysicalFile {
     boolean writing;
     /** A write failed: the open stream is unusable and nothing it wrote can be committed. */
     boolean broken;
+    /** Takes no more segments: a checkpoint found it beyond the space bound. */
+    boolean sealed;
     /** Whether a commit of this checkpoint made bytes durable that an abort must take back. */
     boolean committedBySession;
     /** The checkpoint that has it open or committed it and is not yet registered or aborted. */

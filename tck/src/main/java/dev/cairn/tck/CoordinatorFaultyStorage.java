@@ -4,6 +4,7 @@ import dev.cairn.checkpoint.CheckpointMetadata;
 import dev.cairn.checkpoint.CheckpointStateOutputStream;
 import dev.cairn.checkpoint.CheckpointStorage;
 import dev.cairn.checkpoint.CheckpointStorageLocation;
+import dev.cairn.checkpoint.CheckpointStreamFactory;
 import dev.cairn.checkpoint.CheckpointedStateScope;
 import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.ForwardingCheckpointStorage;
@@ -13,6 +14,7 @@ import dev.cairn.error.StorageException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -194,6 +196,27 @@ public final class CoordinatorFaultyStorage extends ForwardingCheckpointStorage 
         @Override
         public CheckpointStateOutputStream createOutputStream(CheckpointedStateScope scope) {
             return new Stream(location.createOutputStream(scope), scope, location.checkpointId(), fault);
+        }
+
+        @Override
+        public CheckpointStreamFactory forSubtask(String operatorId, int subtaskIndex) {
+            CheckpointStreamFactory subtask = location.forSubtask(operatorId, subtaskIndex);
+            return new CheckpointStreamFactory() {
+                @Override
+                public CheckpointStateOutputStream createOutputStream(CheckpointedStateScope scope) {
+                    return new Stream(subtask.createOutputStream(scope), scope, location.checkpointId(), fault);
+                }
+
+                @Override
+                public Collection<StreamStateHandle> reusable(Collection<StreamStateHandle> candidates) {
+                    return subtask.reusable(candidates);
+                }
+            };
+        }
+
+        @Override
+        public Collection<StreamStateHandle> reusable(Collection<StreamStateHandle> candidates) {
+            return location.reusable(candidates);
         }
 
         @Override

@@ -169,6 +169,7 @@ public abstract class FileMergingTck {
         }
         FileMergingStats stats = job.manager().stats();
         assertThat(stats.reuploadsForced()).as("the bound re-uploaded state").isPositive();
+        assertThat(stats.boundExceeded()).as("files referred to beyond the bound").isZero();
         assertThat(stats.spaceAmplification()).isLessThanOrEqualTo(2.0);
         if (across) {
             assertThat(stats.appendsOpened()).as("appends to committed files").isPositive();
