@@ -6,10 +6,12 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -24,6 +26,7 @@ public final class CountingBlobStore {
     private final BlobStore real;
     private final BlobStore proxy;
     private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+    private final List<String> created = new CopyOnWriteArrayList<>();
 
     private CountingBlobStore(BlobStore real) {
         this.real = real;
@@ -41,6 +44,9 @@ public final class CountingBlobStore {
                 };
             }
             calls.computeIfAbsent(method.getName(), k -> new LongAdder()).increment();
+            if (method.getName().equals("create") && args != null && args[0] instanceof String location) {
+                created.add(location);
+            }
             try {
                 return method.invoke(real, args);
             } catch (InvocationTargetException e) {
@@ -77,6 +83,11 @@ public final class CountingBlobStore {
     public long count(String method) {
         LongAdder a = calls.get(method);
         return a == null ? 0 : a.sum();
+    }
+
+    /** The locations passed to {@code create} so far, in call order. */
+    public List<String> created() {
+        return List.copyOf(created);
     }
 
     /** All calls so far, by method name. */

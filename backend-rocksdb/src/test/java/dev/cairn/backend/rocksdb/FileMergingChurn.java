@@ -36,7 +36,8 @@ import java.util.function.LongSupplier;
 /**
  * Drives the {@link ChurnJob} on the embedded runtime with the RocksDB backend (incremental) for a number of
  * completed checkpoints, and measures each: the blob store calls it took (through a {@link CountingBlobStore}),
- * an external request count (e.g. HTTP requests to S3), the SST files it referred to and uploaded, and the space
+ * an external request count (e.g. HTTP requests to S3), both from the previous checkpoint's completion to its own and
+ * without the test's own listing, the SST files it referred to and uploaded, and the space
  * bound of file merging, measured by listing the merged directory ({@link MergedSpaceBound}) while no checkpoint
  * is in progress and asserted after every checkpoint. Checkpoints are triggered by the driver (the periodic
  * interval is an hour): checkpoint {@code i} is triggered once the sink has processed the first
@@ -85,7 +86,7 @@ public final class FileMergingChurn {
 
     /** A run's figures. */
     public record Run(String mode, List<Figures> checkpoints, CompletedCheckpoint last,
-            Optional<FileMergingStats> stats, long millis) {
+            Optional<FileMergingStats> stats, Map<String, Long> createsByKind, long millis) {
         public long total(String method) {
             return checkpoints.stream().mapToLong(f -> f.calls(method)).sum();
         }
@@ -111,14 +112,22 @@ public final class FileMergingChurn {
         }
 
         public String summary() {
-            return String.format(Locale.ROOT, "%s: %d checkpoints in %.1f s; per checkpoint %.1f blob creates, %.1f"
+            return String.format(Locale.ROOT, "%s: %d checkpoints in %.1f s (trigger to completion %.0f ms on"
+                    + " average); per checkpoint %.1f blob creates, %.1f"
                     + " blob calls, %.1f SSTs referenced, %.1f SSTs uploaded (%.1f of them inline), %.0f KiB"
                     + " uploaded; %d merged files at the end, worst file amplification %.3f; calls %s%s", mode,
-                    checkpoints.size(), millis / 1000.0, perCheckpoint(total("create")),
+                    checkpoints.size(), millis / 1000.0, average(Figures::millis), perCheckpoint(total("create")),
                     perCheckpoint(allCalls()), average(Figures::sstsReferenced), average(Figures::sstsUploaded),
                     average(Figures::sstsInline), average(Figures::bytesUploaded) / 1024,
                     checkpoints.get(checkpoints.size() - 1).bound().mergedFiles(), worstAmplification(),
-                    totals(), stats.map(s -> "; " + s).orElse(""));
+                    totals(), stats.map(s -> "; " + s).orElse("")) + String.format(Locale.ROOT,
+                    "%n    blob creates per checkpoint by kind: %s", perCheckpoint(createsByKind));
+        }
+
+        private Map<String, String> perCheckpoint(Map<String, Long> counts) {
+            Map<String, String> m = new java.util.TreeMap<>();
+            counts.forEach((k, v) -> m.put(k, String.format(Locale.ROOT, "%.1f", perCheckpoint(v))));
+            return m;
         }
 
         private Map<String, Long> totals() {
@@ -160,6 +169,7 @@ public final class FileMergingChurn {
                 null, snapshots)).checkpointConfig(config).stateBackend(new RocksDbStateBackend(RocksDbOptions.parse(spec.rocksDb())))
                 .checkpointStorage(storage).localDirectory(localDirectory).build()) {
             runner.start();
+            int createdBefore = counter.created().size();
             Map<String, Long> calls = counter.snapshot();
             long requests = external.getAsLong();
             Set<List<Object>> previous = Set.of();
@@ -177,10 +187,10 @@ public final class FileMergingChurn {
                 source.dribble(false);
                 CompletedCheckpoint cp = done.get(CHECKPOINT_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                MergedSpaceBound bound = MergedSpaceBound.measure(storage, runner.coordinator().retainedCheckpoints())
-                        .assertWithin(maxAmplification, "after checkpoint " + cp.checkpointId() + " (" + mode + ")");
                 Map<String, Long> callsNow = counter.snapshot();
                 long requestsNow = external.getAsLong();
+                MergedSpaceBound bound = MergedSpaceBound.measure(storage, runner.coordinator().retainedCheckpoints())
+                        .assertWithin(maxAmplification, "after checkpoint " + cp.checkpointId() + " (" + mode + ")");
                 Set<List<Object>> shared = sharedFiles(cp);
                 int uploaded = 0;
                 int inline = 0;
@@ -197,8 +207,9 @@ public final class FileMergingChurn {
                 }
                 figures.add(new Figures(cp.checkpointId(), CountingBlobStore.difference(callsNow, calls),
                         requestsNow - requests, shared.size(), uploaded, inline, bytes, bound, millis));
-                calls = callsNow;
-                requests = requestsNow;
+                // the listing above is the test's, not the checkpoint's
+                calls = counter.snapshot();
+                requests = external.getAsLong();
                 previous = shared;
                 last = cp;
             }
@@ -209,7 +220,11 @@ public final class FileMergingChurn {
             assertThat(result.termination()).as("how the run ended (failures %s)", result.failures())
                     .isEqualTo(JobTermination.CANCELED);
             assertThat(result.restarts()).as("restarts").isZero();
-            return new Run(mode, figures, last, stats, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            Map<String, Long> kinds = new java.util.TreeMap<>();
+            for (String location : counter.created().subList(createdBefore, counter.created().size())) {
+                kinds.merge(kindOf(storage, location), 1L, Long::sum);
+            }
+            return new Run(mode, figures, last, stats, kinds, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         }
     }
 
@@ -242,6 +257,26 @@ public final class FileMergingChurn {
         assertThat(verifier.subtasksChecked()).as("subtasks that checked their state").isEqualTo(parallelism);
         assertThat(verifier.keysChecked()).as("keys checked").isEqualTo(verifier.expectedKeys()).isPositive();
         return verifier.keysChecked();
+    }
+
+    /** What a created blob is, by its place in the job directory. */
+    static String kindOf(FileCheckpointStorage storage, String location) {
+        String merged = storage.mergedLocation();
+        if (location.startsWith(merged)) {
+            return location.substring(merged.length()).startsWith("s-") ? "merged shared (pool per subtask)"
+                    : "merged exclusive (pool per " + storage.fileMerging().map(m -> m.options().maxSubtasksPerFile())
+                            .orElse(0) + " subtasks)";
+        }
+        if (location.startsWith(storage.sharedLocation())) {
+            return "shared file (SST)";
+        }
+        if (location.endsWith("/" + FileCheckpointStorage.METADATA_FILE_NAME)) {
+            return "_metadata";
+        }
+        if (location.startsWith(storage.jobLocation() + FileCheckpointStorage.CHECKPOINT_DIR_PREFIX)) {
+            return "exclusive file (chk-n/)";
+        }
+        return "other";
     }
 
     /** (subtask, SST name, handle) of every shared file of the keyed sink in {@code cp}. */
