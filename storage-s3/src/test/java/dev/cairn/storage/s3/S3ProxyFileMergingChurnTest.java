@@ -30,13 +30,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class S3ProxyFileMergingChurnTest {
     /**
-     * The request reduction asserted. Within checkpoints the floor is about one PutObject per subtask's shared
-     * pool (16), one per exclusive pool (4) and the metadata per checkpoint, plus the DELETEs of what the
-     * checkpoint subsumed; see the printed figures.
+     * The request reduction asserted, with margin below what was measured (2.33: 103 requests per checkpoint off,
+     * 44 on). Within checkpoints the floor is one PutObject per subtask's shared pool (16), one per exclusive pool
+     * (4) and the metadata per checkpoint, plus about as many DeleteObjects for the physical files the subsumed
+     * checkpoint leaves unreferenced (merged files are deleted one request each); see the printed figures.
      */
-    static final double MIN_REQUEST_RATIO = 2.0;
+    static final double MIN_REQUEST_RATIO = 1.5;
 
-    /** As on {@code file://}: 16 x 4 states x 30 checkpoints, 600 events per split between checkpoints. */
+    /**
+     * As on {@code file://}: 16 x 4 states x 30 checkpoints, 600 events per split between checkpoints. A run takes
+     * about 110 s here, not the events: with 300 events per split a checkpoint still took about 3 s from trigger to
+     * completion on S3Proxy (and more SSTs fall under the inline threshold), so the workload stays the one measured
+     * on {@code file://}.
+     */
     static final FileMergingChurn.Spec SPEC = new FileMergingChurn.Spec(16, 4, 16, 30, 600, 4000, 1, Map.of(
             RocksDbOptions.WRITE_BUFFER_SIZE, "128kb", RocksDbOptions.MAX_WRITE_BUFFER_NUMBER, "2"));
 
