@@ -1,0 +1,314 @@
+package dev.cairn.backend.rocksdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.checkpoint.CompletedCheckpoint;
+import dev.cairn.checkpoint.IncrementalKeyedStateHandle;
+import dev.cairn.checkpoint.InlineStateHandle;
+import dev.cairn.checkpoint.KeyedStateHandle;
+import dev.cairn.checkpoint.OperatorSnapshot;
+import dev.cairn.checkpoint.StreamStateHandle;
+import dev.cairn.checkpoint.SubtaskSnapshot;
+import dev.cairn.filemerging.FileMergingManager;
+import dev.cairn.filemerging.FileMergingStats;
+import dev.cairn.runtime.config.CheckpointConfig;
+import dev.cairn.runtime.config.ExternalizedCheckpointRetention;
+import dev.cairn.runtime.config.JobTermination;
+import dev.cairn.runtime.config.RecoveryClaimMode;
+import dev.cairn.runtime.dataflow.JobResult;
+import dev.cairn.runtime.dataflow.JobRunner;
+import dev.cairn.runtime.storage.FileCheckpointStorage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Drives the {@link ChurnJob} on the embedded runtime with the RocksDB backend (incremental) for a number of
+ * completed checkpoints, and measures each: the blob store calls it took (through a {@link CountingBlobStore}),
+ * an external request count (e.g. HTTP requests to S3), both from the previous checkpoint's completion to its own and
+ * without the test's own listing, the SST files it referred to and uploaded, and the space
+ * bound of file merging, measured by listing the merged directory ({@link MergedSpaceBound}) while no checkpoint
+ * is in progress and asserted after every checkpoint. Checkpoints are triggered by the driver (the periodic
+ * interval is an hour): checkpoint {@code i} is triggered once the sink has processed the first
+ * {@code i * eventsPerSplitPerCheckpoint} events of every split; the source dribbles records (one per millisecond)
+ * until the barrier has reached every subtask of the sink, then the gate opens for the next batch, so the next batch
+ * is processed while checkpoint {@code i} uploads, as with periodic checkpoints.
+ */
+public final class FileMergingChurn {
+    private static final Duration CHECKPOINT_TIMEOUT = Duration.ofMinutes(2);
+
+    private FileMergingChurn() {
+    }
+
+    /**
+     * The workload.
+     *
+     * @param parallelism                 of the keyed sink
+     * @param sourceParallelism           of the source
+     * @param splits                      source splits; each owns {@code keysPerSplit} keys
+     * @param checkpoints                 completed checkpoints to take
+     * @param eventsPerSplitPerCheckpoint events of every split between two checkpoints
+     * @param keysPerSplit                keys per split
+     * @param retained                    retained checkpoints
+     * @param rocksDb                     options of the RocksDB backend ({@link RocksDbOptions})
+     */
+    public record Spec(int parallelism, int sourceParallelism, int splits, int checkpoints,
+            int eventsPerSplitPerCheckpoint, int keysPerSplit, int retained, Map<String, String> rocksDb) {
+
+        /** The end of the source in a run restored after {@link #run}: every offset the first run could read. */
+        long restoreLength() {
+            return (long) (checkpoints + 1) * eventsPerSplitPerCheckpoint;
+        }
+    }
+
+    /** What one completed checkpoint took. */
+    public record Figures(long checkpointId, Map<String, Long> calls, long external, int sstsReferenced,
+            int sstsUploaded, int sstsInline, long bytesUploaded, MergedSpaceBound bound, long millis) {
+        public long calls(String method) {
+            return calls.getOrDefault(method, 0L);
+        }
+
+        public long allCalls() {
+            return calls.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** A run's figures. */
+    public record Run(String mode, List<Figures> checkpoints, CompletedCheckpoint last,
+            Optional<FileMergingStats> stats, Map<String, Long> createsByKind, long millis) {
+        public long total(String method) {
+            return checkpoints.stream().mapToLong(f -> f.calls(method)).sum();
+        }
+
+        public long allCalls() {
+            return checkpoints.stream().mapToLong(Figures::allCalls).sum();
+        }
+
+        public long external() {
+            return checkpoints.stream().mapToLong(Figures::external).sum();
+        }
+
+        public double perCheckpoint(long total) {
+            return (double) total / checkpoints.size();
+        }
+
+        public double worstAmplification() {
+            return checkpoints.stream().mapToDouble(f -> f.bound().worstFileAmplification()).max().orElse(1.0);
+        }
+
+        public double average(java.util.function.ToLongFunction<Figures> f) {
+            return checkpoints.stream().mapToLong(f).average().orElse(0);
+        }
+
+        public String summary() {
+            return String.format(Locale.ROOT, "%s: %d checkpoints in %.1f s (trigger to completion %.0f ms on"
+                    + " average); per checkpoint %.1f blob creates, %.1f"
+                    + " blob calls, %.1f SSTs referenced, %.1f SSTs uploaded (%.1f of them inline), %.0f KiB"
+                    + " uploaded; %d merged files at the end, worst file amplification %.3f; calls %s%s", mode,
+                    checkpoints.size(), millis / 1000.0, average(Figures::millis), perCheckpoint(total("create")),
+                    perCheckpoint(allCalls()), average(Figures::sstsReferenced), average(Figures::sstsUploaded),
+                    average(Figures::sstsInline), average(Figures::bytesUploaded) / 1024,
+                    checkpoints.get(checkpoints.size() - 1).bound().mergedFiles(), worstAmplification(),
+                    totals(), stats.map(s -> "; " + s).orElse("")) + String.format(Locale.ROOT,
+                    "%n    blob creates per checkpoint by kind: %s", perCheckpoint(createsByKind));
+        }
+
+        private Map<String, String> perCheckpoint(Map<String, Long> counts) {
+            Map<String, String> m = new java.util.TreeMap<>();
+            counts.forEach((k, v) -> m.put(k, String.format(Locale.ROOT, "%.1f", perCheckpoint(v))));
+            return m;
+        }
+
+        private Map<String, Long> totals() {
+            Map<String, Long> t = new java.util.TreeMap<>();
+            for (Figures f : checkpoints) {
+                f.calls().forEach((k, v) -> t.merge(k, v, Long::sum));
+            }
+            return t;
+        }
+    }
+
+    /** The mode file merging runs in on {@code storage}: off, within checkpoints, or across checkpoints. */
+    public static String mode(FileCheckpointStorage storage) {
+        return storage.fileMerging().map(FileMergingManager::options)
+                .map(o -> o.acrossCheckpointBoundary() ? "across checkpoints" : "within checkpoints")
+                .map(m -> "merging " + m).orElse("merging off");
+    }
+
+    /**
+     * Runs the job for {@code spec.checkpoints()} completed checkpoints, asserting the space bound of
+     * {@code maxAmplification} and no orphan merged file after each, then cancels it (the retained checkpoints
+     * stay) and returns the figures.
+     */
+    public static Run run(Spec spec, FileCheckpointStorage storage, CountingBlobStore counter, LongSupplier external,
+            Path localDirectory, double maxAmplification) throws Exception {
+        ChurnJob job = new ChurnJob(spec.splits(), spec.keysPerSplit());
+        ChurnJob.Source source = new ChurnJob.Source(spec.splits(), Long.MAX_VALUE);
+        long batch = spec.eventsPerSplitPerCheckpoint();
+        source.allow(batch);
+        CheckpointConfig config = CheckpointConfig.builder().interval(Duration.ofHours(1))
+                .checkpointTimeout(CHECKPOINT_TIMEOUT).numRetainedCheckpoints(spec.retained())
+                .externalizedCheckpointRetention(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION).build();
+        List<Figures> figures = new ArrayList<>();
+        String mode = mode(storage);
+        long start = System.nanoTime();
+        CompletedCheckpoint last = null;
+        AtomicLong snapshots = new AtomicLong();
+        try (JobRunner runner = JobRunner.builder(job.graph(source, spec.sourceParallelism(), spec.parallelism(),
+                null, snapshots)).checkpointConfig(config).stateBackend(new RocksDbStateBackend(RocksDbOptions.parse(spec.rocksDb())))
+                .checkpointStorage(storage).localDirectory(localDirectory).build()) {
+            runner.start();
+            int createdBefore = counter.created().size();
+            Map<String, Long> calls = counter.snapshot();
+            long requests = external.getAsLong();
+            Set<List<Object>> previous = Set.of();
+            for (int i = 1; i <= spec.checkpoints(); i++) {
+                long records = (long) spec.splits() * i * batch;
+                int n = i;
+                await(runner, () -> runner.recordsProcessed(ChurnJob.OPERATOR) >= records, records
+                        + " events processed by the sink");
+                long t0 = System.nanoTime();
+                source.dribble(true);
+                CompletableFuture<CompletedCheckpoint> done = runner.coordinator().triggerCheckpoint();
+                await(runner, () -> snapshots.get() >= (long) spec.parallelism() * n,
+                        "the barrier of checkpoint " + i + " at every subtask of the sink");
+                source.allow((i + 1) * batch);
+                source.dribble(false);
+                CompletedCheckpoint cp = done.get(CHECKPOINT_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                Map<String, Long> callsNow = counter.snapshot();
+                long requestsNow = external.getAsLong();
+                MergedSpaceBound bound = MergedSpaceBound.measure(storage, runner.coordinator().retainedCheckpoints())
+                        .assertWithin(maxAmplification, "after checkpoint " + cp.checkpointId() + " (" + mode + ")");
+                Set<List<Object>> shared = sharedFiles(cp);
+                int uploaded = 0;
+                int inline = 0;
+                long bytes = 0;
+                for (List<Object> f : shared) {
+                    if (!previous.contains(f)) {
+                        uploaded++;
+                        StreamStateHandle h = (StreamStateHandle) f.get(2);
+                        bytes += h.stateSize();
+                        if (h instanceof InlineStateHandle) {
+                            inline++;
+                        }
+                    }
+                }
+                figures.add(new Figures(cp.checkpointId(), CountingBlobStore.difference(callsNow, calls),
+                        requestsNow - requests, shared.size(), uploaded, inline, bytes, bound, millis));
+                // the listing above is the test's, not the checkpoint's
+                calls = counter.snapshot();
+                requests = external.getAsLong();
+                previous = shared;
+                last = cp;
+            }
+            assertThat(source.maxRead()).as("offsets read").isLessThan(spec.restoreLength());
+            Optional<FileMergingStats> stats = storage.fileMerging().map(FileMergingManager::stats);
+            runner.cancel();
+            JobResult result = runner.awaitTermination(Duration.ofSeconds(60));
+            assertThat(result.termination()).as("how the run ended (failures %s)", result.failures())
+                    .isEqualTo(JobTermination.CANCELED);
+            assertThat(result.restarts()).as("restarts").isZero();
+            Map<String, Long> kinds = new java.util.TreeMap<>();
+            for (String location : counter.created().subList(createdBefore, counter.created().size())) {
+                kinds.merge(kindOf(storage, location), 1L, Long::sum);
+            }
+            return new Run(mode, figures, last, stats, kinds, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }
+    }
+
+    /**
+     * Restores {@code checkpoint} (taken by {@link #run} with {@code spec}) into a new run at {@code parallelism}
+     * without claiming it, lets it process the rest of the events the first run could have read, and checks
+     * every subtask's state against the model when its input ends: all keys, all four states. Returns the keys
+     * checked.
+     */
+    public static long restoreAndVerify(Spec spec, FileCheckpointStorage storage, CompletedCheckpoint checkpoint,
+            int parallelism, Path localDirectory) throws Exception {
+        ChurnJob job = new ChurnJob(spec.splits(), spec.keysPerSplit());
+        long length = spec.restoreLength();
+        ChurnJob.Source source = new ChurnJob.Source(spec.splits(), length);
+        source.allow(length);
+        ChurnJob.Verifier verifier = job.verifier(length);
+        try (JobRunner runner = JobRunner.builder(job.graph(source, spec.sourceParallelism(), parallelism, verifier,
+                new AtomicLong()))
+                .stateBackend(new RocksDbStateBackend(RocksDbOptions.parse(spec.rocksDb()))).checkpointStorage(storage)
+                .restoreFrom(checkpoint, RecoveryClaimMode.NO_CLAIM).localDirectory(localDirectory).build()) {
+            JobResult result = runner.run(Duration.ofMinutes(3));
+            assertThat(result.termination()).as("the restored run at parallelism %d (failures %s)", parallelism,
+                    result.failures()).isEqualTo(JobTermination.FINISHED);
+            long replayed = runner.recordsProcessed(ChurnJob.OPERATOR);
+            assertThat(replayed).as("events processed after restoring checkpoint %d", checkpoint.checkpointId())
+                    .isLessThanOrEqualTo(2L * spec.splits() * spec.eventsPerSplitPerCheckpoint());
+        }
+        assertThat(verifier.problems()).as("state restored from checkpoint %d at parallelism %d, against the model",
+                checkpoint.checkpointId(), parallelism).isEmpty();
+        assertThat(verifier.subtasksChecked()).as("subtasks that checked their state").isEqualTo(parallelism);
+        assertThat(verifier.keysChecked()).as("keys checked").isEqualTo(verifier.expectedKeys()).isPositive();
+        return verifier.keysChecked();
+    }
+
+    /** What a created blob is, by its place in the job directory. */
+    static String kindOf(FileCheckpointStorage storage, String location) {
+        String merged = storage.mergedLocation();
+        if (location.startsWith(merged)) {
+            return location.substring(merged.length()).startsWith("s-") ? "merged shared (pool per subtask)"
+                    : "merged exclusive (pool per " + storage.fileMerging().map(m -> m.options().maxSubtasksPerFile())
+                            .orElse(0) + " subtasks)";
+        }
+        if (location.startsWith(storage.sharedLocation())) {
+            return "shared file (SST)";
+        }
+        if (location.endsWith("/" + FileCheckpointStorage.METADATA_FILE_NAME)) {
+            return "_metadata";
+        }
+        if (location.startsWith(storage.jobLocation() + FileCheckpointStorage.CHECKPOINT_DIR_PREFIX)) {
+            return "exclusive file (chk-n/)";
+        }
+        return "other";
+    }
+
+    /** (subtask, SST name, handle) of every shared file of the keyed sink in {@code cp}. */
+    private static Set<List<Object>> sharedFiles(CompletedCheckpoint cp) {
+        Set<List<Object>> files = new HashSet<>();
+        for (OperatorSnapshot op : cp.metadata().operators()) {
+            if (!op.operatorId().equals(ChurnJob.OPERATOR)) {
+                continue;
+            }
+            for (SubtaskSnapshot s : op.subtasks()) {
+                for (KeyedStateHandle h : s.keyedState()) {
+                    assertThat(h).as("keyed state of checkpoint %d", cp.checkpointId())
+                            .isInstanceOf(IncrementalKeyedStateHandle.class);
+                    ((IncrementalKeyedStateHandle) h).sharedState()
+                            .forEach((name, handle) -> files.add(List.of(s.subtaskIndex(), name, handle)));
+                }
+            }
+        }
+        return files;
+    }
+
+    private static void await(JobRunner runner, BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!condition.getAsBoolean()) {
+            if (runner.result().isPresent()) {
+                throw new AssertionError("the job ended while waiting for " + what + ": " + runner.result().get());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + what + " within 2 minutes (sink processed "
+                        + runner.recordsProcessed(ChurnJob.OPERATOR) + " events)");
+            }
+            Thread.sleep(1);
+        }
+    }
+}
