@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.blob.BlobInfo;
 import dev.cairn.blob.BlobStore;
-import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.blob.SeekableInputStream;
+import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.checkpoint.CheckpointMetadata;
 import dev.cairn.checkpoint.CheckpointStateOutputStream;
 import dev.cairn.checkpoint.CheckpointStorage;
@@ -18,7 +18,6 @@ import dev.cairn.checkpoint.IncrementalKeyedStateHandle;
 import dev.cairn.checkpoint.KeyedStateHandle;
 import dev.cairn.checkpoint.OperatorSnapshot;
 import dev.cairn.checkpoint.OperatorStateHandle;
-import dev.cairn.checkpoint.SegmentStateHandle;
 import dev.cairn.checkpoint.StreamStateHandle;
 import dev.cairn.checkpoint.SubtaskSnapshot;
 import dev.cairn.filemerging.FileMergingManager;
@@ -163,34 +162,13 @@ public final class MergingWorkload {
     }
 
     /**
-     * The documented bound, measured by listing: every merged file holds at most {@code amplification}
-     * times the distinct bytes of it that retained checkpoints refer to, and there is no merged file
-     * that none refers to. Returns the job directory's amplification (merged bytes / referenced bytes).
+     * The documented bound, measured by listing ({@link MergedSpaceBound}): every merged file holds at
+     * most {@code amplification} times the distinct bytes of it that retained checkpoints refer to, none
+     * is unreferenced and none referenced is missing. Returns the merged directory's amplification.
      */
     public double assertBound(double amplification) {
-        Map<String, Map<Long, Long>> live = new HashMap<>();
-        for (CompletedCheckpoint cp : retained) {
-            for (SegmentStateHandle s : FileCheckpointStorage.segments(cp.metadata())) {
-                live.computeIfAbsent(s.physicalLocation(), k -> new TreeMap<>()).merge(s.offset(), s.length(),
-                        Math::max);
-            }
-        }
-        long stored = 0;
-        long referenced = 0;
-        for (Map.Entry<String, Long> f : mergedFiles().entrySet()) {
-            assertThat(live).as("merged file %s is referenced by a retained checkpoint", f.getKey())
-                    .containsKey(f.getKey());
-            long bytes = 0;
-            for (long length : live.get(f.getKey()).values()) {
-                bytes += length;
-            }
-            assertThat((double) f.getValue()).as("bytes of %s against the %s bytes referenced", f.getKey(), bytes)
-                    .isLessThanOrEqualTo(amplification * bytes);
-            stored += f.getValue();
-            referenced += bytes;
-        }
-        assertThat(live.keySet()).as("every referenced merged file exists").isSubsetOf(mergedFiles().keySet());
-        return referenced == 0 ? 1.0 : (double) stored / referenced;
+        return MergedSpaceBound.measure(store, mergedLocation, retained)
+                .assertWithin(amplification, "after checkpoint " + retained.getLast().checkpointId()).amplification();
     }
 
     /** The file merging behind {@code storage}, looking through decorators. */

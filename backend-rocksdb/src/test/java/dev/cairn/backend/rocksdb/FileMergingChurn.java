@@ -18,6 +18,7 @@ import dev.cairn.runtime.config.RecoveryClaimMode;
 import dev.cairn.runtime.dataflow.JobResult;
 import dev.cairn.runtime.dataflow.JobRunner;
 import dev.cairn.runtime.storage.FileCheckpointStorage;
+import dev.cairn.tck.MergedSpaceBound;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

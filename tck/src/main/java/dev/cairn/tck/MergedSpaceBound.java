@@ -1,6 +1,7 @@
-package dev.cairn.backend.rocksdb;
+package dev.cairn.tck;
 
 import dev.cairn.blob.BlobInfo;
+import dev.cairn.blob.BlobStore;
 import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.SegmentStateHandle;
@@ -32,6 +33,12 @@ public record MergedSpaceBound(int mergedFiles, long storedBytes, long reference
 
     /** Lists {@code storage}'s merged directory against the segments of {@code retained}. */
     public static MergedSpaceBound measure(FileCheckpointStorage storage, Collection<CompletedCheckpoint> retained) {
+        return measure(storage.blobStore(), storage.mergedLocation(), retained);
+    }
+
+    /** Lists {@code mergedLocation} of {@code store} (which must list) against the segments of {@code retained}. */
+    public static MergedSpaceBound measure(BlobStore store, String mergedLocation,
+            Collection<CompletedCheckpoint> retained) {
         Map<String, Map<Long, Long>> live = new HashMap<>();
         for (CompletedCheckpoint cp : retained) {
             for (SegmentStateHandle s : FileCheckpointStorage.segments(cp.metadata())) {
@@ -40,7 +47,7 @@ public record MergedSpaceBound(int mergedFiles, long storedBytes, long reference
             }
         }
         Map<String, Long> listed = new TreeMap<>();
-        for (BlobInfo info : ((SupportsPrefixListing) storage.blobStore()).list(storage.mergedLocation())) {
+        for (BlobInfo info : ((SupportsPrefixListing) store).list(mergedLocation)) {
             listed.put(info.location(), info.length());
         }
         long stored = 0;
