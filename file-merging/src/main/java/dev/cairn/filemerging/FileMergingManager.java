@@ -398,7 +398,7 @@ public final class FileMergingManager implements AutoCloseable {
     }
 
     /** Bytes covered by ranges (offset → length), counting overlaps once. */
-    static long distinctBytes(Map<Long, Long> ranges) {
+    public static long distinctBytes(Map<Long, Long> ranges) {
         long total = 0;
         long covered = 0;
         for (Map.Entry<Long, Long> r : new TreeMap<>(ranges).entrySet()) {

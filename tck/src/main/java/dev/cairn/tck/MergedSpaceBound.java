@@ -5,6 +5,7 @@ import dev.cairn.blob.BlobStore;
 import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.SegmentStateHandle;
+import dev.cairn.filemerging.FileMergingManager;
 import dev.cairn.runtime.storage.FileCheckpointStorage;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -61,7 +62,7 @@ public record MergedSpaceBound(int mergedFiles, long storedBytes, long reference
                 orphans.add(f.getKey());
                 continue;
             }
-            long bytes = distinctBytes(ranges);
+            long bytes = FileMergingManager.distinctBytes(ranges);
             double amplification = bytes == 0 ? Double.POSITIVE_INFINITY : (double) f.getValue() / bytes;
             if (amplification > worst || worstFile == null) {
                 worst = Math.max(worst, amplification);
@@ -98,20 +99,5 @@ public record MergedSpaceBound(int mergedFiles, long storedBytes, long reference
             throw new AssertionError("space bound " + when + ": " + String.join("; ", problems));
         }
         return this;
-    }
-
-    /** Bytes covered by ranges (offset -> length), overlaps counted once. */
-    static long distinctBytes(Map<Long, Long> ranges) {
-        long total = 0;
-        long covered = 0;
-        for (Map.Entry<Long, Long> r : new TreeMap<>(ranges).entrySet()) {
-            long start = Math.max(r.getKey(), covered);
-            long end = r.getKey() + r.getValue();
-            if (end > start) {
-                total += end - start;
-                covered = end;
-            }
-        }
-        return total;
     }
 }
