@@ -111,7 +111,6 @@ final class SegmentOutputStream extends CheckpointStateOutputStream {
     }
 
     private void flush(boolean forCommit) {
-        session.ensureWritable(key);
         if (file == null) {
             file = session.acquire(key);
             start = file.length;
