@@ -1,18 +1,15 @@
 package dev.cairn.storage.fs;
 
 import dev.cairn.blob.BlobInfo;
-import dev.cairn.blob.BlobOutputStream;
 import dev.cairn.error.BlobNotFoundException;
 import dev.cairn.error.StorageException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,25 +19,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * forces the file to the device; {@link #close()} before a commit truncates it back to the expected
  * length. One append per file at a time: two concurrent appends to one file would interleave.
  */
-final class LocalAppendStream extends BlobOutputStream {
-    private final String location;
+final class LocalAppendStream extends LocalChannelOutputStream {
     private final Path path;
-    private final FileChannel channel;
     private final long expectedLength;
-    private final ByteBuffer buffer;
     private final AtomicLong fileSyncs;
-    private long position;
-    private boolean finished;
-    private boolean committed;
-    private IOException writeFailure;
 
     private LocalAppendStream(String location, Path path, FileChannel channel, long expectedLength, int bufferSize,
             AtomicLong fileSyncs) {
-        this.location = location;
+        super(location, channel, bufferSize, "append");
         this.path = path;
-        this.channel = channel;
         this.expectedLength = expectedLength;
-        this.buffer = ByteBuffer.allocate(bufferSize);
         this.fileSyncs = fileSyncs;
     }
 
@@ -86,44 +74,6 @@ final class LocalAppendStream extends BlobOutputStream {
             }
             throw thrown;
         }
-    }
-
-    /** Bytes appended by this stream. */
-    @Override
-    public long position() {
-        return position;
-    }
-
-    @Override
-    public void write(int b) {
-        ensureWritable();
-        if (!buffer.hasRemaining()) {
-            drain();
-        }
-        buffer.put((byte) b);
-        position++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-        Objects.checkFromIndexSize(off, len, b.length);
-        ensureWritable();
-        if (len >= buffer.capacity()) {
-            drain();
-            writeFully(ByteBuffer.wrap(b, off, len));
-        } else {
-            if (len > buffer.remaining()) {
-                drain();
-            }
-            buffer.put(b, off, len);
-        }
-        position += len;
-    }
-
-    @Override
-    public void flush() {
-        ensureWritable();
-        drain();
     }
 
     /** Writes what is buffered, forces the file to the device and returns the blob's new length. */
@@ -184,53 +134,5 @@ final class LocalAppendStream extends BlobOutputStream {
         } catch (NoSuchFileException e) {
             // The blob was deleted: nothing is left to cut back.
         }
-    }
-
-    private RuntimeException abortAfter(RuntimeException cause) {
-        if (!finished) {
-            try {
-                close();
-            } catch (RuntimeException e) {
-                cause.addSuppressed(e);
-            }
-        }
-        return cause;
-    }
-
-    private void drain() {
-        buffer.flip();
-        try {
-            writeFully(buffer);
-        } finally {
-            buffer.clear();
-        }
-    }
-
-    private void writeFully(ByteBuffer source) {
-        try {
-            while (source.hasRemaining()) {
-                channel.write(source);
-            }
-        } catch (IOException e) {
-            writeFailure = e;
-            throw failure(location, "append write", e);
-        }
-    }
-
-    private void ensureWritable() {
-        if (committed) {
-            throw new StorageException(location + ": the append is already committed");
-        }
-        if (finished) {
-            throw new StorageException(location + ": the append stream is closed (aborted)");
-        }
-        if (writeFailure != null) {
-            throw new StorageException(location + ": an earlier write failed, so this append can only be aborted",
-                    writeFailure);
-        }
-    }
-
-    private static StorageException failure(String location, String what, IOException e) {
-        return new StorageException(location + ": " + what + " failed: " + e, e);
     }
 }

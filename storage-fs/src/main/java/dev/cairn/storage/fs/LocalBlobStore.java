@@ -386,62 +386,16 @@ public final class LocalBlobStore implements BlobStore, SupportsPrefixListing, S
     }
 
     /** The bytes of one blob on their way to a temporary file. */
-    private final class LocalOutputStream extends BlobOutputStream {
-        private final String location;
+    private final class LocalOutputStream extends LocalChannelOutputStream {
         private final Path target;
         private final Path temp;
-        private final FileChannel channel;
         private final List<Path> createdDirectories;
-        private final ByteBuffer buffer;
-        private long position;
-        private boolean finished;
-        private boolean committed;
-        private IOException writeFailure;
 
         LocalOutputStream(String location, Path target, Path temp, FileChannel channel, List<Path> createdDirectories) {
-            this.location = location;
+            super(location, channel, bufferSize, "blob");
             this.target = target;
             this.temp = temp;
-            this.channel = channel;
             this.createdDirectories = List.copyOf(createdDirectories);
-            this.buffer = ByteBuffer.allocate(bufferSize);
-        }
-
-        @Override
-        public long position() {
-            return position;
-        }
-
-        @Override
-        public void write(int b) {
-            ensureWritable();
-            if (!buffer.hasRemaining()) {
-                drain();
-            }
-            buffer.put((byte) b);
-            position++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            Objects.checkFromIndexSize(off, len, b.length);
-            ensureWritable();
-            if (len >= buffer.capacity()) {
-                drain();
-                writeFully(ByteBuffer.wrap(b, off, len));
-            } else {
-                if (len > buffer.remaining()) {
-                    drain();
-                }
-                buffer.put(b, off, len);
-            }
-            position += len;
-        }
-
-        @Override
-        public void flush() {
-            ensureWritable();
-            drain();
         }
 
         @Override
@@ -513,50 +467,6 @@ public final class LocalBlobStore implements BlobStore, SupportsPrefixListing, S
                 }
                 committed = false;
                 throw failure;
-            }
-        }
-
-        private RuntimeException abortAfter(RuntimeException cause) {
-            if (!finished) {
-                try {
-                    close();
-                } catch (RuntimeException e) {
-                    cause.addSuppressed(e);
-                }
-            }
-            return cause;
-        }
-
-        private void drain() {
-            buffer.flip();
-            try {
-                writeFully(buffer);
-            } finally {
-                buffer.clear();
-            }
-        }
-
-        private void writeFully(ByteBuffer source) {
-            try {
-                while (source.hasRemaining()) {
-                    channel.write(source);
-                }
-            } catch (IOException e) {
-                writeFailure = e;
-                throw failure(location, "write", e);
-            }
-        }
-
-        private void ensureWritable() {
-            if (committed) {
-                throw new StorageException(location + ": the blob is already committed; blobs are immutable");
-            }
-            if (finished) {
-                throw new StorageException(location + ": the stream is closed (aborted)");
-            }
-            if (writeFailure != null) {
-                throw new StorageException(location + ": an earlier write failed, so this blob can only be "
-                        + "aborted", writeFailure);
             }
         }
     }
