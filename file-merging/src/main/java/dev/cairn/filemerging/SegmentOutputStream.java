@@ -1,11 +1,10 @@
 package dev.cairn.filemerging;
 
-import dev.cairn.checkpoint.CheckpointStateOutputStream;
 import dev.cairn.checkpoint.InlineStateHandle;
 import dev.cairn.checkpoint.SegmentStateHandle;
+import dev.cairn.checkpoint.SpillingStateOutputStream;
 import dev.cairn.checkpoint.StreamStateHandle;
 import java.util.Arrays;
-import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
@@ -16,57 +15,30 @@ import java.util.zip.CRC32C;
  * nothing. Closing without commit leaves the bytes written so far as waste in the physical file,
  * which the commit of the checkpoint takes back or counts against the space bound.
  */
-final class SegmentOutputStream extends CheckpointStateOutputStream {
+final class SegmentOutputStream extends SpillingStateOutputStream {
     private final CheckpointSession session;
     private final String key;
     private final int inlineThreshold;
     private final CRC32C crc = new CRC32C();
-    private byte[] buffer;
-    private int count;
     private PhysicalFile file;
     private long start;
-    private long flushed;
-    private boolean closed;
 
     SegmentOutputStream(CheckpointSession session, String key, int writeBufferSize, int inlineThreshold) {
+        super(Math.max(writeBufferSize, inlineThreshold));
         this.session = session;
         this.key = key;
         this.inlineThreshold = inlineThreshold;
-        this.buffer = new byte[Math.max(writeBufferSize, inlineThreshold)];
     }
 
     @Override
-    public void write(int b) {
-        ensureOpen();
-        if (count == buffer.length) {
-            flush(false);
-        }
-        buffer[count++] = (byte) b;
+    protected boolean spilled() {
+        return file != null;
     }
 
     @Override
-    public void write(byte[] b, int off, int len) {
-        ensureOpen();
-        Objects.checkFromIndexSize(off, len, b.length);
-        if (file != null && count == 0 && len >= buffer.length) {
-            writeToFile(b, off, len);
-            return;
-        }
-        while (len > 0) {
-            if (count == buffer.length) {
-                flush(false);
-            }
-            int n = Math.min(len, buffer.length - count);
-            System.arraycopy(b, off, buffer, count, n);
-            count += n;
-            off += n;
-            len -= n;
-        }
-    }
-
-    @Override
-    public long position() {
-        return flushed + count;
+    protected void openSink() {
+        file = session.acquire(key);
+        start = file.length;
     }
 
     @Override
@@ -80,7 +52,8 @@ final class SegmentOutputStream extends CheckpointStateOutputStream {
         }
         boolean done = false;
         try {
-            flush(true);
+            session.ensureWritable(key);
+            spill();
             SegmentStateHandle segment = new SegmentStateHandle(file.location, start, flushed, (int) crc.getValue());
             PhysicalFile f = file;
             file = null;
@@ -110,18 +83,8 @@ final class SegmentOutputStream extends CheckpointStateOutputStream {
         }
     }
 
-    private void flush(boolean forCommit) {
-        if (file == null) {
-            file = session.acquire(key);
-            start = file.length;
-        }
-        if (count > 0 || forCommit) {
-            writeToFile(buffer, 0, count);
-            count = 0;
-        }
-    }
-
-    private void writeToFile(byte[] b, int off, int len) {
+    @Override
+    protected void writeToSink(byte[] b, int off, int len) {
         session.ensureWritable(key);
         try {
             file.out.write(b, off, len);
@@ -134,12 +97,5 @@ final class SegmentOutputStream extends CheckpointStateOutputStream {
             throw e;
         }
         crc.update(b, off, len);
-        flushed += len;
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("checkpoint state stream is closed");
-        }
     }
 }
