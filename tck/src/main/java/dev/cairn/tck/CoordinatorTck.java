@@ -802,8 +802,8 @@ public abstract class CoordinatorTck {
 
         @Override
         public void onFailure(int attempt, Throwable cause) {
-            failovers.add(cause);
             log.add(FAILOVER);
+            failovers.add(cause);
         }
 
         List<Long> completedIds() {
