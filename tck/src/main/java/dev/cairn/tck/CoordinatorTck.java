@@ -307,8 +307,7 @@ public abstract class CoordinatorTck {
         Run second = start(CoordinatorTckJob.graph(source, 2, 2, 2, false, out), config, storage,
                 b -> b.restoreFrom(restored, RecoveryClaimMode.NO_CLAIM).failureInjector(failOnceAfterACheckpoint),
                 holder);
-        second.awaitCompleted(completed -> failed.get() && completed.size() > completedBeforeFailure.size() + 1,
-                "two checkpoints after the fail-over");
+        second.await(() -> failed.get() && second.completedInAttempt(1, 2), "two checkpoints after the fail-over");
         JobResult result = second.cancel();
 
         assertThat(result.restarts()).as("restarts of the restored run").isEqualTo(1);
@@ -797,7 +796,13 @@ public abstract class CoordinatorTck {
 
         /** Whether a checkpoint completed since attempt {@code attempt} started. */
         boolean completedInAttempt(int attempt) {
-            return attempt < completedAtAttemptStart.size() && completed.size() > completedAtAttemptStart.get(attempt);
+            return completedInAttempt(attempt, 1);
+        }
+
+        /** Whether at least {@code n} checkpoints completed since attempt {@code attempt} started. */
+        boolean completedInAttempt(int attempt, int n) {
+            return attempt < completedAtAttemptStart.size()
+                    && completed.size() >= completedAtAttemptStart.get(attempt) + n;
         }
 
         @Override
