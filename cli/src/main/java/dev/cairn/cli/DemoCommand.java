@@ -312,7 +312,7 @@ final class DemoCommand implements Callable<Integer> {
         if (storageUri.trim().equalsIgnoreCase(CheckpointStorages.MEMORY)) {
             throw new ParameterException(spec.commandLine(), "--halt-at needs a blob storage, not 'memory'");
         }
-        UnaryOperator<BlobStore> halting = haltAt == null ? UnaryOperator.identity() : HaltingBlobStore::new;
+        UnaryOperator<BlobStore> halting = haltAt == null ? UnaryOperator.identity() : HaltingBlobStore::wrap;
         return CheckpointStorages.create(storageUri, JOB_ID, options,
                 store -> fileMerging ? requests.wrap(halting.apply(store)) : halting.apply(store));
     }

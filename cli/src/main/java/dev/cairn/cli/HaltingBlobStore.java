@@ -5,6 +5,7 @@ import dev.cairn.blob.BlobOutputStream;
 import dev.cairn.blob.BlobStore;
 import dev.cairn.blob.InputBlob;
 import dev.cairn.blob.SupportsAbandonedWriteCleanup;
+import dev.cairn.blob.SupportsAppend;
 import dev.cairn.blob.SupportsBulkDelete;
 import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.error.ConfigurationException;
@@ -14,14 +15,19 @@ import dev.cairn.error.ConfigurationException;
  * {@link KillPoint}s placed on its requests. It needs a store that lists and bulk-deletes (every
  * provider of Cairn does).
  */
-final class HaltingBlobStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete,
+class HaltingBlobStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete,
         SupportsAbandonedWriteCleanup {
     private static final String METADATA = "/_metadata";
     private static final String JOB_END = "/_job-ended";
 
     private final BlobStore delegate;
 
-    HaltingBlobStore(BlobStore delegate) {
+    /** {@code delegate} with the kill points; appending (with {@link KillPoint#APPEND}) if {@code delegate} appends. */
+    static BlobStore wrap(BlobStore delegate) {
+        return delegate instanceof SupportsAppend ? new Appending(delegate) : new HaltingBlobStore(delegate);
+    }
+
+    private HaltingBlobStore(BlobStore delegate) {
         if (!(delegate instanceof SupportsPrefixListing) || !(delegate instanceof SupportsBulkDelete)) {
             throw new ConfigurationException("--halt-at needs a blob store that lists and bulk-deletes; "
                     + delegate.getClass().getName() + " does not");
@@ -37,20 +43,26 @@ final class HaltingBlobStore implements BlobStore, SupportsPrefixListing, Suppor
         }
         BlobOutputStream out = delegate.create(location);
         boolean stateFile = !metadata && !location.endsWith(JOB_END);
+        return halting(out, location, metadata, stateFile ? KillPoint.UPLOAD : null);
+    }
+
+    /** {@code out}, halting at {@code midWrite} (if not null) half-way through a write. */
+    private static BlobOutputStream halting(BlobOutputStream out, String location, boolean metadata,
+            KillPoint midWrite) {
         return new BlobOutputStream() {
             @Override
             public void write(int b) {
-                if (stateFile) {
-                    KillPoint.UPLOAD.reach();
+                if (midWrite != null) {
+                    midWrite.reach();
                 }
                 out.write(b);
             }
 
             @Override
             public void write(byte[] b, int off, int len) {
-                if (stateFile && len > 1) {
+                if (midWrite != null && len > 1) {
                     out.write(b, off, len / 2);
-                    KillPoint.UPLOAD.reach();
+                    midWrite.reach();
                     out.write(b, off + len / 2, len - len / 2);
                 } else {
                     out.write(b, off, len);
@@ -122,5 +134,20 @@ final class HaltingBlobStore implements BlobStore, SupportsPrefixListing, Suppor
     @Override
     public void close() {
         delegate.close();
+    }
+
+    /** A halting store over one that appends: appends to merged files halt at {@link KillPoint#APPEND}. */
+    private static final class Appending extends HaltingBlobStore implements SupportsAppend {
+        private final SupportsAppend appends;
+
+        Appending(BlobStore delegate) {
+            super(delegate);
+            this.appends = (SupportsAppend) delegate;
+        }
+
+        @Override
+        public BlobOutputStream append(String location, long expectedLength) {
+            return halting(appends.append(location, expectedLength), location, false, KillPoint.APPEND);
+        }
     }
 }

@@ -14,6 +14,8 @@ enum KillPoint {
     SYNC,
     /** In the middle of writing a state file: part of a write call's bytes reached the store. */
     UPLOAD,
+    /** In the middle of appending a segment to a merged file (file merging across checkpoint boundaries). */
+    APPEND,
     /** Every acknowledgement is in; the {@code _metadata} file is about to be created. */
     BEFORE_METADATA,
     /** The {@code _metadata} bytes are written, its commit has not happened. */

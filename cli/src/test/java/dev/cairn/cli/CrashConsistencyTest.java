@@ -41,21 +41,42 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("crash")
 class CrashConsistencyTest {
-    private static final List<String> POINTS = Arrays.stream(KillPoint.values()).map(KillPoint::optionName).toList();
+    private static final List<String> ALL_POINTS = Arrays.stream(KillPoint.values()).map(KillPoint::optionName)
+            .toList();
     private static final long RUN_TIMEOUT_MILLIS = TimeUnit.MINUTES.toMillis(3);
 
     @Test
     void killedAndResumedRunsStayExactlyOnceWithoutOrphans() throws Exception {
+        campaigns("crash-report.md", List.of(), Integer.getInteger("cairn.crash.kills", 50),
+                ALL_POINTS.stream().filter(p -> !p.equals(KillPoint.APPEND.optionName())).toList());
+    }
+
+    /**
+     * The same with file merging across checkpoint boundaries ({@code --file-merging --across-boundary}): kills
+     * also land while a segment is appended to a merged file ({@link KillPoint#APPEND}) and while a physical
+     * file is deleted ({@link KillPoint#DISCARD}); on a store without appends merging falls back to within
+     * checkpoints and the append point is not drawn. Kills per backend: {@code cairn.crash.merging.kills}
+     * (default 24).
+     */
+    @Test
+    void withFileMergingKilledAndResumedRunsStayExactlyOnceWithoutOrphans() throws Exception {
+        boolean appends = !System.getProperty("cairn.crash.storage", "file").trim().equals("s3");
+        campaigns("crash-report-file-merging.md", List.of("--file-merging", "--across-boundary"),
+                Integer.getInteger("cairn.crash.merging.kills", 24), ALL_POINTS.stream()
+                        .filter(p -> appends || !p.equals(KillPoint.APPEND.optionName())).toList());
+    }
+
+    private static void campaigns(String reportName, List<String> demoOptions, int kills, List<String> points)
+            throws Exception {
         long seed = Long.getLong("cairn.crash.seed", new Random().nextLong());
-        int kills = Integer.getInteger("cairn.crash.kills", 50);
         List<String> backends = Arrays.stream(System.getProperty("cairn.crash.backends", "memory,rocksdb").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
         String storage = System.getProperty("cairn.crash.storage", "file").trim();
         Path target = Path.of(System.getProperty("cairn.crash.target", "target")).toAbsolutePath();
-        System.out.printf("crash test: seed %d (replay with -Dcairn.crash.seed=%d), %d kills per backend %s, "
-                + "storage %s%n", seed, seed, kills, backends, storage);
+        System.out.printf("crash test %s: seed %d (replay with -Dcairn.crash.seed=%d), %d kills per backend %s, "
+                + "storage %s%n", demoOptions, seed, seed, kills, backends, storage);
 
-        CrashReport report = new CrashReport(seed, backends, POINTS);
+        CrashReport report = new CrashReport(seed, backends, points);
         Random random = new Random(seed);
         try (S3CrashStorage.Server s3 = storage.equals("s3") ? new S3CrashStorage.Server(
                 target.resolve("crash").resolve("s3proxy"), Integer.getInteger("cairn.crash.s3.part-size",
@@ -64,15 +85,15 @@ class CrashConsistencyTest {
                 System.out.println("crash test: " + s3);
             }
             for (String backend : backends) {
-                campaign(backend, storage, s3, target, kills, random, report);
+                campaign(backend, storage, s3, target, kills, demoOptions, points, random, report);
             }
         }
 
         String table = report.markdown();
         System.out.println(table);
-        report.write(target.resolve("crash-report.md"));
+        report.write(target.resolve(reportName));
         assertThat(report.violations()).as("invariant violations (seed %d); see %s", seed,
-                target.resolve("crash-report.md")).isEmpty();
+                target.resolve(reportName)).isEmpty();
         for (String backend : backends) {
             assertThat(report.kills(backend)).as("kills landed on %s", backend).isGreaterThanOrEqualTo(kills);
         }
@@ -80,20 +101,21 @@ class CrashConsistencyTest {
 
     /** The kills of one backend, over the storage {@code storage} names ({@code s3}: on {@code s3}). */
     private static void campaign(String backend, String storage, S3CrashStorage.Server s3, Path target, int kills,
-            Random random, CrashReport report) throws Exception {
+            List<String> demoOptions, List<String> points, Random random, CrashReport report) throws Exception {
         // RocksDB processes the demo about three times slower: the same run length needs fewer events.
         long events = Long.getLong("cairn.crash.events", backend.equals("rocksdb") ? 100_000 : 300_000);
-        Path work = target.resolve("crash").resolve(backend);
-        List<String> options = List.of("--backend", backend, "--events", Long.toString(events),
+        Path work = target.resolve(demoOptions.isEmpty() ? "crash" : "crash-file-merging").resolve(backend);
+        List<String> options = new ArrayList<>(List.of("--backend", backend, "--events", Long.toString(events),
                 "--keys", Integer.toString(Integer.getInteger("cairn.crash.keys", 5000)), "--parallelism",
-                Integer.toString(Integer.getInteger("cairn.crash.parallelism", 2)));
+                Integer.toString(Integer.getInteger("cairn.crash.parallelism", 2))));
+        options.addAll(demoOptions);
         CrashHarness.deleteRecursively(work);
         try (CrashStorage checkpoints = storage(storage, s3, work, backend)) {
             checkpoints.deleteAll();
             CrashHarness harness = new CrashHarness(work.resolve("data"), checkpoints, work.resolve("logs"),
                     options, RUN_TIMEOUT_MILLIS);
             long start = System.nanoTime();
-            Campaign campaign = new Campaign(backend, harness, new Random(random.nextLong()), report);
+            Campaign campaign = new Campaign(backend, harness, points, new Random(random.nextLong()), report);
             campaign.run(kills);
             report.finished(backend, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), campaign.runs,
                     checkpoints.summary());
@@ -127,6 +149,7 @@ class CrashConsistencyTest {
     private static final class Campaign {
         private final String backend;
         private final CrashHarness harness;
+        private final List<String> points;
         private final Random random;
         private final CrashReport report;
         /** Per halt point: counts are drawn from 1..max, adapted to how often the point is reached in a run. */
@@ -135,12 +158,13 @@ class CrashConsistencyTest {
         private int cycle;
         long runs;
 
-        Campaign(String backend, CrashHarness harness, Random random, CrashReport report) {
+        Campaign(String backend, CrashHarness harness, List<String> points, Random random, CrashReport report) {
             this.backend = backend;
             this.harness = harness;
+            this.points = points;
             this.random = random;
             this.report = report;
-            for (String p : POINTS) {
+            for (String p : points) {
                 maxCount.put(p, switch (p) {
                     case "job-ended" -> 1L;
                     case "restore" -> 3L;
@@ -290,7 +314,7 @@ class CrashConsistencyTest {
             List<String> candidates = new ArrayList<>();
             candidates.add(CrashReport.SIGKILL);
             candidates.add(CrashReport.SIGKILL);
-            for (String p : POINTS) {
+            for (String p : points) {
                 boolean restorable = before != null && before.ended().isEmpty() && before.latestCompleted().isPresent();
                 if (!p.equals("restore") || restorable) {
                     candidates.add(p);

@@ -3,7 +3,6 @@ package dev.cairn.filemerging;
 import dev.cairn.blob.BlobInfo;
 import dev.cairn.blob.SupportsAppend;
 import dev.cairn.checkpoint.CheckpointStateOutputStream;
-import dev.cairn.checkpoint.CheckpointedStateScope;
 import dev.cairn.checkpoint.SegmentStateHandle;
 import dev.cairn.checkpoint.StreamStateHandle;
 import dev.cairn.error.CheckpointException;
@@ -15,6 +14,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The merged files of one checkpoint in progress: its streams' pools, the physical files it
@@ -43,15 +44,16 @@ public final class CheckpointSession {
     }
 
     /**
-     * A stream whose bytes become one segment, or an inline handle below the inline threshold.
-     * {@code operatorId} and {@code subtaskIndex} choose the pool (null: one pool for all).
+     * A stream of shared or exclusive state whose bytes become one segment, or an inline handle below
+     * the inline threshold.
+     * {@code operatorId} and {@code subtaskIndex} choose the pool (null: one pool for all); shared and
+     * exclusive state of a subtask share it, as they share reference counting.
      */
-    public CheckpointStateOutputStream createOutputStream(CheckpointedStateScope scope, String operatorId,
-            int subtaskIndex) {
+    public CheckpointStateOutputStream createOutputStream(String operatorId, int subtaskIndex) {
         String key;
         synchronized (manager.lock) {
             ensureOpen();
-            key = manager.poolKey(scope == CheckpointedStateScope.SHARED, operatorId, subtaskIndex);
+            key = manager.poolKey(operatorId, subtaskIndex);
         }
         return new SegmentOutputStream(this, key, manager.options.writeBufferSize(), manager.inlineThreshold);
     }
@@ -87,8 +89,12 @@ public final class CheckpointSession {
                 }
                 Map<Long, Long> ranges = new HashMap<>(referenced.getOrDefault(f, Map.of()));
                 ranges.putAll(e.getValue());
-                if (!inside || f.committedLength > manager.options.maxSpaceAmplification()
-                        * FileMergingManager.distinctBytes(ranges)) {
+                if (!inside || f.sealed) {
+                    continue;
+                }
+                if (f.committedLength > manager.options.maxSpaceAmplification()
+                        * manager.windowBytes(f.location, ranges)) {
+                    f.sealed = true;
                     continue;
                 }
                 f.pins.add(checkpointId);
@@ -148,7 +154,7 @@ public final class CheckpointSession {
                     continue;
                 }
                 long size = toTakeBack.contains(f) ? f.openedAt : f.holder == this ? f.length : f.committedLength;
-                long bytes = FileMergingManager.distinctBytes(e.getValue());
+                long bytes = manager.windowBytes(f.location, e.getValue());
                 if (size <= manager.options.maxSpaceAmplification() * bytes) {
                     continue;
                 }
@@ -170,8 +176,37 @@ public final class CheckpointSession {
         for (PhysicalFile f : toTakeBack) {
             takeBack(f);
         }
+        commitAll(toCommit);
+    }
+
+    /**
+     * Commits the files in parallel: on an object store each commit uploads the whole file, and one
+     * upload after the other would make the checkpoint wait for their sum.
+     */
+    private void commitAll(List<PhysicalFile> toCommit) {
+        if (toCommit.size() == 1) {
+            commitFile(toCommit.get(0));
+            return;
+        }
+        List<CompletableFuture<Void>> commits = new ArrayList<>();
         for (PhysicalFile f : toCommit) {
-            commitFile(f);
+            commits.add(CompletableFuture.runAsync(() -> commitFile(f), manager.committer()));
+        }
+        RuntimeException failure = null;
+        for (CompletableFuture<Void> c : commits) {
+            try {
+                c.join();
+            } catch (CompletionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+                if (failure == null) {
+                    failure = cause;
+                } else {
+                    failure.addSuppressed(cause);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -333,10 +368,9 @@ public final class CheckpointSession {
         }
     }
 
-    /** The bytes of {@code f} that this checkpoint refers to so far (reused or written). */
-    long referencedBytes(PhysicalFile f) {
-        Map<Long, Long> ranges = referenced.get(f);
-        return ranges == null ? 0 : FileMergingManager.distinctBytes(ranges);
+    /** The ranges of {@code f} that this checkpoint refers to so far (reused or written), offset → length. */
+    Map<Long, Long> referenced(PhysicalFile f) {
+        return referenced.getOrDefault(f, Map.of());
     }
 
     Set<PhysicalFile> files() {

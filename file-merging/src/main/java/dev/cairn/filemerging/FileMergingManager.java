@@ -2,6 +2,7 @@ package dev.cairn.filemerging;
 
 import dev.cairn.blob.BlobOutputStream;
 import dev.cairn.blob.BlobStore;
+import dev.cairn.blob.BlobStores;
 import dev.cairn.blob.Locations;
 import dev.cairn.blob.SupportsAppend;
 import dev.cairn.checkpoint.SegmentStateHandle;
@@ -21,33 +22,38 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes the streams of checkpoints as segments of few physical files in one directory of a blob
  * store, and knows every physical file this process wrote or reused: which checkpoints keep it
  * alive, how much of it they refer to, and when it can be deleted.
  *
- * <p>Each checkpoint gets a {@link CheckpointSession}. Its streams take physical files from pools
- * keyed by subtask (shared state) or by a group of {@code maxSubtasksPerFile} subtasks (exclusive
- * state). Merging within checkpoints closes every physical file when its checkpoint commits;
+ * <p>Each checkpoint gets a {@link CheckpointSession}. Its streams take physical files from pools,
+ * one per group of {@code maxSubtasksPerFile} subtasks, for shared and exclusive state alike. Merging within checkpoints closes every physical file when its checkpoint commits;
  * merging across checkpoint boundaries reopens committed files ({@link SupportsAppend}) for the
  * next checkpoints until they reach {@code maxFileSize}.
  *
- * <p>The space bound: when a checkpoint commits, every physical file it refers to holds at most
- * {@code maxSpaceAmplification} times the bytes of its segments that this checkpoint refers to.
- * Three rules keep it: {@link CheckpointSession#reusable} refuses earlier segments whose file is too
- * large for what would be reused of it (the backend writes them anew), a committed file is only
- * handed out to append while the checkpoint already refers to enough of it, and the commit refuses a
- * checkpoint that breaks the bound anyway (bytes of aborted streams).
+ * <p>The space bound: a checkpoint reuses earlier segments of a physical file, or extends it, only
+ * while the file holds at most {@code maxSpaceAmplification} times the bytes of it that the
+ * registered checkpoints and this one refer to; a file that fails this is sealed. So after every
+ * completed checkpoint each live file is within that factor of what its newest referring checkpoint
+ * and the checkpoints retained when it was taken refer to (the module README states and proves it).
  *
  * <p>Deletion: the checkpoint storage's reference counts ({@code SharedStateRegistry}) call
- * {@link #deleteWhenUnused(String)} when no registered checkpoint refers to a physical file; a file
+ * {@link #deleteWhenUnused(Collection)} when no registered checkpoint refers to a physical file; a file
  * that a checkpoint in progress has open or reuses is deleted only after that checkpoint is
  * {@linkplain #registered registered} without referring to it, or aborted. Thread-safe.
  */
 public final class FileMergingManager implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FileMergingManager.class.getName());
     private static final int MAX_IDLE_FILES_PER_POOL = 8;
+    private static final int COMMIT_THREADS = 8;
 
     final Object lock = new Object();
     final BlobStore store;
@@ -71,6 +77,7 @@ public final class FileMergingManager implements AutoCloseable {
     private final Set<String> boundWarned = new HashSet<>();
     int maxOpen;
     private boolean closed;
+    private ExecutorService committer;
 
     /**
      * @param directory       where physical files are created (a directory of {@code store}, ending in {@code /})
@@ -160,35 +167,31 @@ public final class FileMergingManager implements AutoCloseable {
     }
 
     /**
-     * No registered checkpoint refers to the physical file at {@code location} any more: delete it
-     * now, or when the checkpoints in progress that hold or reuse it have ended without referring to it.
+     * No registered checkpoint refers to the physical files at {@code locations} any more: delete
+     * them now (in one bulk request where the store has it), or each once the checkpoints in progress
+     * that hold or reuse it have ended without referring to it.
      */
-    public void deleteWhenUnused(String location) {
-        PhysicalFile f;
+    public void deleteWhenUnused(Collection<String> locations) {
+        List<String> now = new ArrayList<>();
         synchronized (lock) {
-            f = files.get(location);
-            if (f == null) {
-                if (!deleting.add(location)) {
-                    return;
+            for (String location : locations) {
+                PhysicalFile f = files.get(location);
+                if (f == null) {
+                    if (deleting.add(location)) {
+                        now.add(location);
+                    }
+                    continue;
                 }
-            } else {
                 f.deletePending = true;
                 removeIdle(f);
-                if (!f.deletable()) {
-                    return;
+                if (f.deletable()) {
+                    files.remove(location);
+                    deleting.add(location);
+                    now.add(location);
                 }
-                files.remove(location);
-                deleting.add(location);
             }
         }
-        try {
-            store.delete(location);
-        } finally {
-            synchronized (lock) {
-                deleting.remove(location);
-                deleted++;
-            }
-        }
+        deleteLocations(now);
     }
 
     /** The counters and live figures now. */
@@ -227,6 +230,29 @@ public final class FileMergingManager implements AutoCloseable {
         for (CheckpointSession s : open) {
             s.abort();
         }
+        synchronized (lock) {
+            if (committer != null) {
+                committer.shutdown();
+            }
+        }
+    }
+
+    /** The threads that commit a checkpoint's physical files in parallel, started on first use. */
+    Executor committer() {
+        synchronized (lock) {
+            if (committer == null) {
+                AtomicInteger n = new AtomicInteger();
+                ThreadPoolExecutor pool = new ThreadPoolExecutor(COMMIT_THREADS, COMMIT_THREADS, 30, TimeUnit.SECONDS,
+                        new LinkedBlockingQueue<>(), r -> {
+                            Thread t = new Thread(r, "cairn-merged-file-commit-" + n.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
+                pool.allowCoreThreadTimeOut(true);
+                committer = pool;
+            }
+            return committer;
+        }
     }
 
     @Override
@@ -236,16 +262,13 @@ public final class FileMergingManager implements AutoCloseable {
 
     // ---- used by CheckpointSession, under the lock unless said otherwise ----
 
-    /** The pool key of a subtask's shared state or of its group's exclusive state. */
-    String poolKey(boolean shared, String operatorId, int subtaskIndex) {
+    /** The pool key of a subtask: its group of {@code maxSubtasksPerFile} subtasks, for shared and exclusive state alike. */
+    String poolKey(String operatorId, int subtaskIndex) {
         if (operatorId == null) {
-            return shared ? "s-any" : "x-any";
-        }
-        if (shared) {
-            return "s-" + sanitize(operatorId) + "-" + subtaskIndex;
+            return "pool-any";
         }
         int ordinal = subtaskOrdinals.computeIfAbsent(operatorId + "#" + subtaskIndex, k -> subtaskOrdinals.size());
-        return "x-" + ordinal / options.maxSubtasksPerFile();
+        return "pool-" + ordinal / options.maxSubtasksPerFile();
     }
 
     /** A committed idle file of {@code key} that {@code session} may extend under the space bound, or null. */
@@ -257,13 +280,31 @@ public final class FileMergingManager implements AutoCloseable {
         if (q == null) {
             return null;
         }
-        for (PhysicalFile f : q) {
-            if (f.length <= options.maxSpaceAmplification() * session.referencedBytes(f)) {
+        for (PhysicalFile f : List.copyOf(q)) {
+            if (f.length <= options.maxSpaceAmplification() * windowBytes(f.location, session.referenced(f))) {
                 q.remove(f);
                 return f;
             }
+            f.sealed = true;
+            q.remove(f);
         }
         return null;
+    }
+
+    /**
+     * The bytes of the physical file at {@code location} that the registered checkpoints or
+     * {@code more} (ranges of the checkpoint in progress) refer to: what the space bound measures a
+     * file against when a checkpoint decides to reuse or extend it, and when it commits.
+     */
+    long windowBytes(String location, Map<Long, Long> more) {
+        Map<Long, Long> ranges = new HashMap<>(more);
+        for (Map<String, Map<Long, Long>> byFile : referencedByCheckpoint.values()) {
+            Map<Long, Long> r = byFile.get(location);
+            if (r != null) {
+                r.forEach((offset, length) -> ranges.merge(offset, length, Math::max));
+            }
+        }
+        return distinctBytes(ranges);
     }
 
     /** Opens a physical file outside the lock: a new one, or {@code reopen} to append to it. */
@@ -364,17 +405,26 @@ public final class FileMergingManager implements AutoCloseable {
 
     /** Deletes files outside the lock; a failure is logged, the file stays for the next start's clean-up. */
     void delete(List<PhysicalFile> toDelete) {
+        List<String> locations = new ArrayList<>();
         for (PhysicalFile f : toDelete) {
-            try {
-                store.delete(f.location);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "deleting the unused merged file " + f.location + " failed; the next start"
-                        + " of the job removes it", e);
-            } finally {
-                synchronized (lock) {
-                    deleting.remove(f.location);
-                    deleted++;
-                }
+            locations.add(f.location);
+        }
+        deleteLocations(locations);
+    }
+
+    private void deleteLocations(List<String> locations) {
+        if (locations.isEmpty()) {
+            return;
+        }
+        try {
+            BlobStores.deleteAll(store, locations);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "deleting " + locations.size() + " unused merged files failed (e.g. "
+                    + locations.get(0) + "); the next start of the job removes them", e);
+        } finally {
+            synchronized (lock) {
+                locations.forEach(deleting::remove);
+                deleted += locations.size();
             }
         }
     }
@@ -410,14 +460,5 @@ public final class FileMergingManager implements AutoCloseable {
             }
         }
         return total;
-    }
-
-    private static String sanitize(String id) {
-        StringBuilder b = new StringBuilder(Math.min(id.length(), 40));
-        for (int i = 0; i < id.length() && b.length() < 40; i++) {
-            char c = id.charAt(i);
-            b.append(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' ? c : '_');
-        }
-        return b.toString();
     }
 }

@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param poolBlocking             whether a writer waits for a physical file when its pool has
  *                                 {@code maxOpenFilesPerPool} open, instead of opening another
  * @param maxOpenFilesPerPool      the bound of a blocking pool: physical files one pool has open at once (1)
- * @param maxSubtasksPerFile       how many subtasks share one pool, so one physical file, of exclusive state (4)
+ * @param maxSubtasksPerFile       how many subtasks share one pool of physical files, for their shared and exclusive state (16)
  * @param maxSpaceAmplification    the bound on bytes stored / bytes referenced of every physical file
  *                                 after every checkpoint (2.0; at least 1)
  * @param writeBufferSize          bytes a stream buffers before it takes a physical file (64 KiB), so
@@ -42,7 +42,7 @@ public record FileMergingOptions(boolean enabled, boolean acrossCheckpointBounda
     public static final String WRITE_BUFFER_SIZE = PREFIX + "write-buffer-size";
 
     public static final long DEFAULT_MAX_FILE_SIZE = 32L << 20;
-    public static final int DEFAULT_MAX_SUBTASKS_PER_FILE = 4;
+    public static final int DEFAULT_MAX_SUBTASKS_PER_FILE = 16;
     public static final double DEFAULT_MAX_SPACE_AMPLIFICATION = 2.0;
     public static final int DEFAULT_WRITE_BUFFER_SIZE = 64 << 10;
     public static final int MAX_WRITE_BUFFER_SIZE = 64 << 20;
@@ -147,7 +147,7 @@ public record FileMergingOptions(boolean enabled, boolean acrossCheckpointBounda
         }
         return "file merging " + (acrossCheckpointBoundary ? "across checkpoints" : "within checkpoints")
                 + ", " + (poolBlocking ? "blocking pool of " + maxOpenFilesPerPool : "non-blocking pool")
-                + ", max file " + maxFileSize + " B, " + maxSubtasksPerFile + " subtasks per exclusive file"
+                + ", max file " + maxFileSize + " B, " + maxSubtasksPerFile + " subtasks per pool"
                 + ", max space amplification " + maxSpaceAmplification;
     }
 

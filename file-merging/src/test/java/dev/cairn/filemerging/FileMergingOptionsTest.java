@@ -45,7 +45,7 @@ class FileMergingOptionsTest {
         assertThat(on.acrossCheckpointBoundary()).isFalse();
         assertThat(on.maxFileSize()).isEqualTo(32L << 20);
         assertThat(on.poolBlocking()).isFalse();
-        assertThat(on.maxSubtasksPerFile()).isEqualTo(4);
+        assertThat(on.maxSubtasksPerFile()).isEqualTo(16);
         assertThat(on.maxSpaceAmplification()).isEqualTo(2.0);
     }
 

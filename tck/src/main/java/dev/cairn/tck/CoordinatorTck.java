@@ -11,6 +11,7 @@ import dev.cairn.checkpoint.CheckpointedStateScope;
 import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.InlineStateHandle;
 import dev.cairn.checkpoint.OperatorSnapshot;
+import dev.cairn.checkpoint.SegmentStateHandle;
 import dev.cairn.checkpoint.StreamStateHandle;
 import dev.cairn.checkpoint.SubtaskSnapshot;
 import dev.cairn.error.CheckpointException;
@@ -743,8 +744,17 @@ public abstract class CoordinatorTck {
                 exclusive.add(w.handle());
             }
         }
+        // a merged segment lives as long as its physical file, which lives while any retained checkpoint refers to it
+        Set<String> liveMergedFiles = new HashSet<>();
+        for (StreamStateHandle h : referencedElsewhere) {
+            if (h instanceof SegmentStateHandle s) {
+                liveMergedFiles.add(s.physicalLocation());
+            }
+        }
         for (StreamStateHandle h : CoordinatorFaultyStorage.streamsOf(cp.metadata())) {
-            if (exclusive.contains(h) && !referencedElsewhere.contains(h) && isStoredOutsideMetadata(h)) {
+            boolean keptByItsFile = h instanceof SegmentStateHandle s && liveMergedFiles.contains(s.physicalLocation());
+            if (exclusive.contains(h) && !referencedElsewhere.contains(h) && !keptByItsFile
+                    && isStoredOutsideMetadata(h)) {
                 assertNotReadable(storage, h, "exclusive state file of the deleted " + what);
             }
         }

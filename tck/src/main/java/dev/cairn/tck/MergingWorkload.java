@@ -51,6 +51,8 @@ public final class MergingWorkload {
     final String mergedLocation;
     final SharedStateRegistry registry;
     final Deque<CompletedCheckpoint> retained = new ArrayDeque<>();
+    /** Every checkpoint completed or adopted, in that order: the windows of the space bound. */
+    final List<CompletedCheckpoint> completed = new ArrayList<>();
     private final int retainedCount;
     private final int subtasks;
     private final Random random = new Random(42);
@@ -117,13 +119,19 @@ public final class MergingWorkload {
         CompletedCheckpoint completed = location.finalizeCheckpoint(new CheckpointMetadata(id, 1000 + id,
                 List.of(new OperatorSnapshot("op", subtasks, 128, snapshots))));
         registry.register(completed);
-        retained.addLast(completed);
+        adopt(completed);
         while (retained.size() > retainedCount) {
             CompletedCheckpoint old = retained.removeFirst();
             storage.discard(old);
             registry.unregisterAndDelete(old.checkpointId());
         }
         return completed;
+    }
+
+    /** Takes {@code checkpoint} (completed here, or restored) as the newest retained one. */
+    void adopt(CompletedCheckpoint checkpoint) {
+        retained.addLast(checkpoint);
+        completed.add(checkpoint);
     }
 
     private StreamStateHandle write(CheckpointStreamFactory streams, CheckpointedStateScope scope, int size) {
@@ -163,11 +171,11 @@ public final class MergingWorkload {
 
     /**
      * The documented bound, measured by listing ({@link MergedSpaceBound}): every merged file holds at
-     * most {@code amplification} times the distinct bytes of it that retained checkpoints refer to, none
-     * is unreferenced and none referenced is missing. Returns the merged directory's amplification.
+     * most {@code amplification} times the distinct bytes of it that its window of checkpoints refers to,
+     * none is unreferenced and none referenced is missing. Returns the merged directory's amplification.
      */
     public double assertBound(double amplification) {
-        return MergedSpaceBound.measure(store, mergedLocation, retained)
+        return MergedSpaceBound.measure(store, mergedLocation, completed, retainedCount)
                 .assertWithin(amplification, "after checkpoint " + retained.getLast().checkpointId()).amplification();
     }
 

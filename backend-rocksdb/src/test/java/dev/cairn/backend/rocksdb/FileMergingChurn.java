@@ -108,6 +108,10 @@ public final class FileMergingChurn {
             return checkpoints.stream().mapToDouble(f -> f.bound().worstFileAmplification()).max().orElse(1.0);
         }
 
+        public double worstLiveAmplification() {
+            return checkpoints.stream().mapToDouble(f -> f.bound().worstLiveAmplification()).max().orElse(1.0);
+        }
+
         public double average(java.util.function.ToLongFunction<Figures> f) {
             return checkpoints.stream().mapToLong(f).average().orElse(0);
         }
@@ -116,11 +120,13 @@ public final class FileMergingChurn {
             return String.format(Locale.ROOT, "%s: %d checkpoints in %.1f s (trigger to completion %.0f ms on"
                     + " average); per checkpoint %.1f blob creates, %.1f"
                     + " blob calls, %.1f SSTs referenced, %.1f SSTs uploaded (%.1f of them inline), %.0f KiB"
-                    + " uploaded; %d merged files at the end, worst file amplification %.3f; calls %s%s", mode,
+                    + " uploaded; %d merged files at the end, worst file amplification %.3f against its window (%.3f against the"
+                    + " retained checkpoints); calls %s%s", mode,
                     checkpoints.size(), millis / 1000.0, average(Figures::millis), perCheckpoint(total("create")),
                     perCheckpoint(allCalls()), average(Figures::sstsReferenced), average(Figures::sstsUploaded),
                     average(Figures::sstsInline), average(Figures::bytesUploaded) / 1024,
                     checkpoints.get(checkpoints.size() - 1).bound().mergedFiles(), worstAmplification(),
+                    worstLiveAmplification(),
                     totals(), stats.map(s -> "; " + s).orElse("")) + String.format(Locale.ROOT,
                     "%n    blob creates per checkpoint by kind: %s", perCheckpoint(createsByKind));
         }
@@ -165,6 +171,7 @@ public final class FileMergingChurn {
         String mode = mode(storage);
         long start = System.nanoTime();
         CompletedCheckpoint last = null;
+        List<CompletedCheckpoint> completed = new ArrayList<>();
         AtomicLong snapshots = new AtomicLong();
         try (JobRunner runner = JobRunner.builder(job.graph(source, spec.sourceParallelism(), spec.parallelism(),
                 null, snapshots)).checkpointConfig(config).stateBackend(new RocksDbStateBackend(RocksDbOptions.parse(spec.rocksDb())))
@@ -190,7 +197,8 @@ public final class FileMergingChurn {
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 Map<String, Long> callsNow = counter.snapshot();
                 long requestsNow = external.getAsLong();
-                MergedSpaceBound bound = MergedSpaceBound.measure(storage, runner.coordinator().retainedCheckpoints())
+                completed.add(cp);
+                MergedSpaceBound bound = MergedSpaceBound.measure(storage, completed, spec.retained())
                         .assertWithin(maxAmplification, "after checkpoint " + cp.checkpointId() + " (" + mode + ")");
                 Set<List<Object>> shared = sharedFiles(cp);
                 int uploaded = 0;
@@ -264,9 +272,8 @@ public final class FileMergingChurn {
     static String kindOf(FileCheckpointStorage storage, String location) {
         String merged = storage.mergedLocation();
         if (location.startsWith(merged)) {
-            return location.substring(merged.length()).startsWith("s-") ? "merged shared (pool per subtask)"
-                    : "merged exclusive (pool per " + storage.fileMerging().map(m -> m.options().maxSubtasksPerFile())
-                            .orElse(0) + " subtasks)";
+            return "merged (pool per " + storage.fileMerging().map(m -> m.options().maxSubtasksPerFile()).orElse(0)
+                    + " subtasks)";
         }
         if (location.startsWith(storage.sharedLocation())) {
             return "shared file (SST)";

@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Reference counts of the shared files of incremental checkpoints ({@link IncrementalKeyedStateHandle#sharedState()}),
@@ -37,7 +38,7 @@ import java.util.function.Consumer;
 public final class SharedStateRegistry {
     private static final System.Logger LOG = System.getLogger(SharedStateRegistry.class.getName());
 
-    private final Consumer<StreamStateHandle> deleter;
+    private final Function<List<StreamStateHandle>, List<StreamStateHandle>> deleter;
     private final Listener listener;
     private final Map<String, Entry> entries = new HashMap<>();
     private final Map<Long, Set<String>> byCheckpoint = new HashMap<>();
@@ -79,8 +80,33 @@ public final class SharedStateRegistry {
 
     /** A registry that deletes with {@code deleter} and tells {@code listener} what it registers. */
     public SharedStateRegistry(Consumer<StreamStateHandle> deleter, Listener listener) {
-        this.deleter = Objects.requireNonNull(deleter, "deleter");
+        this(oneByOne(Objects.requireNonNull(deleter, "deleter")), listener);
+    }
+
+    /**
+     * A registry that deletes all the files a discarded checkpoint leaves unused in one call of
+     * {@code deleter}, which returns the ones it deleted (e.g. one bulk request on an object store).
+     */
+    private SharedStateRegistry(Function<List<StreamStateHandle>, List<StreamStateHandle>> deleter,
+            Listener listener) {
+        this.deleter = deleter;
         this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    private static Function<List<StreamStateHandle>, List<StreamStateHandle>> oneByOne(
+            Consumer<StreamStateHandle> deleter) {
+        return handles -> {
+            List<StreamStateHandle> deleted = new ArrayList<>();
+            for (StreamStateHandle handle : handles) {
+                try {
+                    deleter.accept(handle);
+                    deleted.add(handle);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "deleting the unused shared file " + handle + " failed", e);
+                }
+            }
+            return deleted;
+        };
     }
 
     /**
@@ -91,7 +117,7 @@ public final class SharedStateRegistry {
      */
     public static SharedStateRegistry forStorage(CheckpointStorage storage) {
         if (ForwardingCheckpointStorage.unwrap(storage) instanceof FileCheckpointStorage fs) {
-            return new SharedStateRegistry(fs::deleteShared, new Listener() {
+            return new SharedStateRegistry((List<StreamStateHandle> handles) -> fs.deleteShared(handles), new Listener() {
                 @Override
                 public void registered(CompletedCheckpoint checkpoint) {
                     fs.sharedStateRegistered(checkpoint);
@@ -199,16 +225,8 @@ public final class SharedStateRegistry {
      * @return the files that were deleted
      */
     public List<StreamStateHandle> unregisterAndDelete(long checkpointId) {
-        List<StreamStateHandle> deleted = new ArrayList<>();
-        for (StreamStateHandle handle : unregister(checkpointId)) {
-            try {
-                deleter.accept(handle);
-                deleted.add(handle);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "deleting the unused shared file " + handle + " failed", e);
-            }
-        }
-        return deleted;
+        List<StreamStateHandle> unused = unregister(checkpointId);
+        return unused.isEmpty() ? List.of() : deleter.apply(unused);
     }
 
     /** Whether a file at {@code location} is registered. */

@@ -100,7 +100,7 @@ final class FileCheckpointLocation implements CheckpointStorageLocation {
                     + (finalized ? "finalized" : "discarded") + "; no more state can be written to " + directory);
         }
         if (merging != null && scope != CheckpointedStateScope.TASK_OWNED) {
-            return merging.createOutputStream(scope, operatorId, subtaskIndex);
+            return merging.createOutputStream(operatorId, subtaskIndex);
         }
         String dir = selfContained ? directory : switch (scope) {
             case EXCLUSIVE -> directory;

@@ -60,6 +60,7 @@ import java.util.UUID;
  * fully (and, by default, that every state file exists with its recorded size) before it returns.
  */
 public final class FileCheckpointStorage implements CheckpointStorage {
+    private static final System.Logger LOG = System.getLogger(FileCheckpointStorage.class.getName());
     public static final String METADATA_FILE_NAME = "_metadata";
     public static final String CHECKPOINT_DIR_PREFIX = "chk-";
     public static final String SHARED_DIR = "shared";
@@ -418,21 +419,43 @@ public final class FileCheckpointStorage implements CheckpointStorage {
     }
 
     /**
-     * Deletes a shared file or merged physical file that no registered checkpoint refers to any more;
+     * Deletes shared files and merged physical files that no registered checkpoint refers to any
+     * more, in one bulk request where the store has it ({@link dev.cairn.blob.SupportsBulkDelete});
      * only files inside {@code shared/} are deleted, and a merged file that a checkpoint in progress
-     * holds or reuses is deleted once that checkpoint has ended without it.
+     * holds or reuses is deleted once that checkpoint has ended without it. A failed deletion is
+     * logged; the file stays for the next start's clean-up.
+     *
+     * @return the handles whose files are gone or were never this storage's to delete
      */
-    public void deleteShared(StreamStateHandle handle) {
-        String location = handle instanceof FileStateHandle f ? f.location()
-                : handle instanceof SegmentStateHandle s ? s.physicalLocation() : null;
-        if (location == null || Locations.relativize(sharedLocation(), location).isEmpty()) {
-            return;
+    public List<StreamStateHandle> deleteShared(List<StreamStateHandle> handles) {
+        List<StreamStateHandle> done = new ArrayList<>();
+        List<StreamStateHandle> plain = new ArrayList<>();
+        List<String> plainLocations = new ArrayList<>();
+        List<String> merged = new ArrayList<>();
+        for (StreamStateHandle handle : handles) {
+            String location = handle instanceof FileStateHandle f ? f.location()
+                    : handle instanceof SegmentStateHandle s ? s.physicalLocation() : null;
+            if (location == null || Locations.relativize(sharedLocation(), location).isEmpty()) {
+                done.add(handle);
+            } else if (handle instanceof SegmentStateHandle && merging != null) {
+                merged.add(location);
+                done.add(handle);
+            } else {
+                plain.add(handle);
+                plainLocations.add(location);
+            }
         }
-        if (handle instanceof SegmentStateHandle && merging != null) {
-            merging.deleteWhenUnused(location);
-        } else {
-            store.delete(location);
+        if (!merged.isEmpty()) {
+            merging.deleteWhenUnused(merged);
         }
+        try {
+            BlobStores.deleteAll(store, plainLocations);
+            done.addAll(plain);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "deleting " + plainLocations.size() + " unused shared files failed"
+                    + " (e.g. " + plainLocations.get(0) + "); the next start of the job removes them", e);
+        }
+        return done;
     }
 
     /** The shared-state registry registered {@code checkpoint}: merged files it kept alive are released. */

@@ -16,6 +16,7 @@ import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.ForwardingCheckpointStorage;
 import dev.cairn.checkpoint.SegmentStateHandle;
 import dev.cairn.checkpoint.StreamStateHandle;
+import dev.cairn.filemerging.FileMergingOptions;
 import dev.cairn.runtime.storage.FileCheckpointStorage;
 import dev.cairn.runtime.storage.FileCheckpointStorageOptions;
 import dev.cairn.tck.FileMergingTck;
@@ -100,7 +101,12 @@ class FileMergingTckSelfTest {
         @Override
         protected CheckpointStorage createStorage(BlobStore store, String base, String jobId,
                 FileCheckpointStorageOptions options) {
-            return new ForwardingCheckpointStorage(new FileCheckpointStorage(store, base, jobId, options)) {
+            FileMergingOptions m = options.fileMerging();
+            FileCheckpointStorageOptions poolPerSubtask = new FileCheckpointStorageOptions(options.inlineThreshold(),
+                    options.writeBufferSize(), options.maxMetadataSize(), options.verifyFilesOnResolve(),
+                    new FileMergingOptions(m.enabled(), m.acrossCheckpointBoundary(), m.maxFileSize(), m.poolBlocking(),
+                            m.maxOpenFilesPerPool(), 1, m.maxSpaceAmplification(), m.writeBufferSize()));
+            return new ForwardingCheckpointStorage(new FileCheckpointStorage(store, base, jobId, poolPerSubtask)) {
                 @Override
                 public CheckpointStorageLocation initializeLocation(long checkpointId) {
                     return new PoolPerStream(delegate.initializeLocation(checkpointId));

@@ -25,23 +25,23 @@ import org.junit.jupiter.api.io.TempDir;
  * (S3 cannot append, so within checkpoints). It proves that merging keeps the space bound after every completed
  * checkpoint on S3 too (listing the bucket, no orphan merged object), that the last checkpoint restores at
  * parallelism 16 and 8 with every key's state equal to the model, and how many S3 requests per checkpoint merging
- * saves; it prints requests per checkpoint for both runs, the ratio and the requests by kind, and asserts the
- * reduction measured, with margin (not the 10x hoped for: see {@link #MIN_REQUEST_RATIO}).
+ * saves; it prints requests per checkpoint for both runs, the ratio and the requests by kind, and asserts at least
+ * {@link #MIN_REQUEST_RATIO} times fewer requests (not yet the 10x the issue asks for; see there).
  */
 class S3ProxyFileMergingChurnTest {
     /**
-     * The request reduction asserted, with margin below what was measured (2.33: 103 requests per checkpoint off,
-     * 44 on). Within checkpoints the floor is one PutObject per subtask's shared pool (16), one per exclusive pool
-     * (4) and the metadata per checkpoint, plus about as many DeleteObjects for the physical files the subsumed
-     * checkpoint leaves unreferenced (merged files are deleted one request each); see the printed figures.
+     * The request reduction asserted, below what was measured: 64.7 requests per checkpoint off, 7.3 on (8.8x to
+     * 9.1x). The issue asks for 10x against merging off; bulk deletes of unused shared files (one DeleteObjects per
+     * subsumed checkpoint) cut merging off from 104.9 requests to 64.7 in the same change, so against the merging
+     * off it was written for the reduction is 14x, against today's 9x. What is left with merging on, per checkpoint:
+     * about 2.9 PutObject of merged files (one per file a checkpoint needs while its writers overlap), 0.8 multipart
+     * requests of merged files over 5 MiB, the _metadata PutObject, the HeadObject that refuses a reused checkpoint
+     * id before any state is written, the DeleteObject of the subsumed checkpoint's _metadata and 0.7 DeleteObjects.
      */
-    static final double MIN_REQUEST_RATIO = 1.5;
+    static final double MIN_REQUEST_RATIO = 8;
 
     /**
-     * As on {@code file://}: 16 x 4 states x 30 checkpoints, 600 events per split between checkpoints. A run takes
-     * about 110 s here, not the events: with 300 events per split a checkpoint still took about 3 s from trigger to
-     * completion on S3Proxy (and more SSTs fall under the inline threshold), so the workload stays the one measured
-     * on {@code file://}.
+     * As on {@code file://}: 16 x 4 states x 30 checkpoints, 600 events per split between checkpoints.
      */
     static final FileMergingChurn.Spec SPEC = new FileMergingChurn.Spec(16, 4, 16, 30, 600, 4000, 1, Map.of(
             RocksDbOptions.WRITE_BUFFER_SIZE, "128kb", RocksDbOptions.MAX_WRITE_BUFFER_NUMBER, "2"));
@@ -75,11 +75,7 @@ class S3ProxyFileMergingChurnTest {
         assertThat(off.run.checkpoints()).allSatisfy(f -> assertThat(f.external())
                 .as("requests of checkpoint %d, counted on the wire", f.checkpointId())
                 .isGreaterThanOrEqualTo(f.calls("create")));
-        if (ratio >= 10) {
-            assertThat(ratio).as("S3 requests per checkpoint off / on").isGreaterThanOrEqualTo(10);
-        } else {
-            assertThat(ratio).as("S3 requests per checkpoint off / on").isGreaterThanOrEqualTo(MIN_REQUEST_RATIO);
-        }
+        assertThat(ratio).as("S3 requests per checkpoint off / on").isGreaterThanOrEqualTo(MIN_REQUEST_RATIO);
     }
 
     private record Result(FileMergingChurn.Run run, Map<String, Long> requestKinds) {

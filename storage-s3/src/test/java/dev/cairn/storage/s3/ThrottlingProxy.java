@@ -65,6 +65,8 @@ final class ThrottlingProxy implements AutoCloseable {
 
     private final URI upstream;
     private final ServerSocket server;
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "throttling-proxy");
         t.setDaemon(true);
@@ -143,6 +145,16 @@ final class ThrottlingProxy implements AutoCloseable {
                 }
                 String text = new String(head, StandardCharsets.ISO_8859_1);
                 String[] requestLine = text.substring(0, text.indexOf("\r\n")).split(" ");
+                String expect = header(text.toLowerCase(Locale.ROOT), "expect");
+                if (expect != null && expect.contains("100-continue")) {
+                    // Answer for the origin, which never sees the header: the client sends the body only
+                    // after a 100 or after waiting for one (3 s in the AWS SDK's Apache client).
+                    synchronized (toClient) {
+                        toClient.write(CONTINUE);
+                        toClient.flush();
+                    }
+                    head = withoutHeader(text, "expect").getBytes(StandardCharsets.ISO_8859_1);
+                }
                 byte[] body = readBody(fromClient, text);
                 Rule rule = ruleFor(new Request(requestLine[0], requestLine[1], false));
                 seen.add(new Request(requestLine[0], requestLine[1], rule != null));
@@ -187,6 +199,17 @@ final class ThrottlingProxy implements AutoCloseable {
                 // Already closed.
             }
         }
+    }
+
+    /** The head without the header {@code name} (lower case). */
+    private static String withoutHeader(String head, String name) {
+        StringBuilder kept = new StringBuilder();
+        for (String line : head.split("\r\n", -1)) {
+            if (!line.toLowerCase(Locale.ROOT).startsWith(name + ":")) {
+                kept.append(line).append("\r\n");
+            }
+        }
+        return kept.substring(0, kept.length() - 2);
     }
 
     /** The request line and headers up to and including the blank line, or null at a clean end of stream. */
