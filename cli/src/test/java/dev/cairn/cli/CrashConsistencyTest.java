@@ -115,7 +115,8 @@ class CrashConsistencyTest {
             CrashHarness harness = new CrashHarness(work.resolve("data"), checkpoints, work.resolve("logs"),
                     options, RUN_TIMEOUT_MILLIS);
             long start = System.nanoTime();
-            Campaign campaign = new Campaign(backend, harness, points, new Random(random.nextLong()), report);
+            Campaign campaign = new Campaign(backend, harness, points, !demoOptions.isEmpty(),
+                    new Random(random.nextLong()), report);
             campaign.run(kills);
             report.finished(backend, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), campaign.runs,
                     checkpoints.summary());
@@ -150,6 +151,7 @@ class CrashConsistencyTest {
         private final String backend;
         private final CrashHarness harness;
         private final List<String> points;
+        private final boolean merged;
         private final Random random;
         private final CrashReport report;
         /** Per halt point: counts are drawn from 1..max, adapted to how often the point is reached in a run. */
@@ -158,10 +160,16 @@ class CrashConsistencyTest {
         private int cycle;
         long runs;
 
-        Campaign(String backend, CrashHarness harness, List<String> points, Random random, CrashReport report) {
+        /**
+         * @param merged whether the demo merges files: few, larger writes (counted per write call) and few
+         *               deletions of physical files, so the draws start lower
+         */
+        Campaign(String backend, CrashHarness harness, List<String> points, boolean merged, Random random,
+                CrashReport report) {
             this.backend = backend;
             this.harness = harness;
             this.points = points;
+            this.merged = merged;
             this.random = random;
             this.report = report;
             for (String p : points) {
@@ -169,7 +177,8 @@ class CrashConsistencyTest {
                     case "job-ended" -> 1L;
                     case "restore" -> 3L;
                     case "before-metadata", "metadata-commit", "after-metadata" -> 12L;
-                    case "discard" -> 30L;
+                    case "discard" -> merged ? 6L : 30L;
+                    case "upload", "append" -> merged ? 20L : 150L;
                     case "sync" -> 60L;
                     default -> 150L;
                 });
@@ -318,6 +327,9 @@ class CrashConsistencyTest {
                 boolean restorable = before != null && before.ended().isEmpty() && before.latestCompleted().isPresent();
                 if (!p.equals("restore") || restorable) {
                     candidates.add(p);
+                }
+                if (merged && (p.equals("append") || p.equals("upload") || p.equals("discard"))) {
+                    candidates.add(p); // what merging changes: drawn twice as often
                 }
             }
             String point = candidates.get(random.nextInt(candidates.size()));
