@@ -20,6 +20,7 @@ import dev.cairn.checkpoint.KeyedStateHandle;
 import dev.cairn.checkpoint.OperatorSnapshot;
 import dev.cairn.checkpoint.OperatorStateHandle;
 import dev.cairn.checkpoint.OperatorStateHandle.StateMetaInfo;
+import dev.cairn.checkpoint.SegmentStateHandle;
 import dev.cairn.checkpoint.StreamStateHandle;
 import dev.cairn.checkpoint.SubtaskSnapshot;
 import dev.cairn.error.CairnException;
@@ -59,7 +60,8 @@ import org.junit.jupiter.api.Test;
  * an error naming the file.
  *
  * <p>To certify a store for checkpoints, extend this class and implement {@link #createBlobStore()}
- * and {@link #newBaseLocation()}; override {@link #options()} to test other storage options. Listing
+ * and {@link #newBaseLocation()}; override {@link #options()} to test other storage options, e.g.
+ * with file merging on (state streams then become segments of merged files; STORAGE-10 does not apply). Listing
  * rules run when the store implements {@link SupportsPrefixListing} and are skipped otherwise.
  */
 public abstract class CheckpointStorageTck {
@@ -114,20 +116,21 @@ public abstract class CheckpointStorageTck {
     @DisplayName("STORAGE-01 MUST: files follow the layout <base>/<job>/chk-<n>/_metadata, chk-<n>/, shared/, taskowned/")
     void ruleSTORAGE01_layout() {
         CheckpointStorageLocation loc = storage.initializeLocation(3);
-        FileStateHandle exclusive = file(write(loc, CheckpointedStateScope.EXCLUSIVE, fileSized(1)));
-        FileStateHandle shared = file(write(loc, CheckpointedStateScope.SHARED, fileSized(2)));
-        FileStateHandle owned = file(write(loc, CheckpointedStateScope.TASK_OWNED, fileSized(3)));
+        StreamStateHandle exclusive = stored(write(loc, CheckpointedStateScope.EXCLUSIVE, fileSized(1)));
+        StreamStateHandle shared = stored(write(loc, CheckpointedStateScope.SHARED, fileSized(2)));
+        StreamStateHandle owned = stored(write(loc, CheckpointedStateScope.TASK_OWNED, fileSized(3)));
         CompletedCheckpoint cp = loc.finalizeCheckpoint(metadataOf(3, exclusive, shared, owned));
 
         String job = storage.baseLocation() + jobId + "/";
         assertThat(storage.jobLocation()).isEqualTo(job);
-        assertThat(exclusive.location()).startsWith(job + "chk-3/");
-        assertThat(shared.location()).startsWith(job + "shared/");
-        assertThat(owned.location()).startsWith(job + "taskowned/");
-        for (FileStateHandle f : List.of(exclusive, shared, owned)) {
-            assertThat(f.location().substring(f.location().lastIndexOf('/') + 1)).as("random file name")
-                    .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-            assertThat(store.exists(f.location())).as(f.location()).isTrue();
+        assertThat(location(exclusive)).startsWith(merging() ? job + "shared/merged/" : job + "chk-3/");
+        assertThat(location(shared)).startsWith(job + "shared/");
+        assertThat(location(owned)).startsWith(job + "taskowned/");
+        for (StreamStateHandle f : List.of(exclusive, shared, owned)) {
+            assertThat(location(f).substring(location(f).lastIndexOf('/') + 1)).as("random file name")
+                    .matches((merging() && !f.equals(owned) ? "pool-[0-9]+-" : "")
+                            + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+            assertThat(store.exists(location(f))).as(location(f)).isTrue();
         }
         assertThat(cp.pointer()).isEqualTo(job + "chk-3");
         assertThat(store.exists(job + "chk-3/_metadata")).isTrue();
@@ -210,7 +213,7 @@ public abstract class CheckpointStorageTck {
         int threshold = options().inlineThreshold();
         for (int size : new int[] {threshold, threshold + 1, 3 * threshold + 17}) {
             byte[] data = bytes(size, size);
-            FileStateHandle h = file(write(loc, CheckpointedStateScope.EXCLUSIVE, data));
+            StreamStateHandle h = stored(write(loc, CheckpointedStateScope.EXCLUSIVE, data));
             assertThat(h.stateSize()).isEqualTo(size);
             try (SeekableInputStream in = storage.open(h)) {
                 assertThat(in.readAllBytes()).as("%d bytes read back", size).isEqualTo(data);
@@ -234,7 +237,8 @@ public abstract class CheckpointStorageTck {
                 out.write(data, 0, data.length);
             }
         }
-        assertThat(probe.created()).as("the streams spilled to blobs").hasSize(3);
+        // with file merging the exclusive and the shared stream spill into one physical file
+        assertThat(probe.created()).as("the streams spilled to blobs").hasSize(merging() ? 2 : 3);
         for (String location : probe.created()) {
             assertThat(store.exists(location)).as("aborted blob %s", location).isFalse();
         }
@@ -281,27 +285,29 @@ public abstract class CheckpointStorageTck {
     @Test
     @DisplayName("STORAGE-10 MUST: discard deletes exactly the metadata and exclusive files; shared and task-owned survive")
     void ruleSTORAGE10_discardDeletesExactlyExclusiveFiles() {
+        Assumptions.assumeFalse(merging(), "with file merging exclusive segments live in physical files that the"
+                + " shared-state registry counts and deletes (FileMergingTck MERGE-04), not discard");
         CheckpointStorageLocation loc1 = storage.initializeLocation(1);
-        FileStateHandle shared = file(write(loc1, CheckpointedStateScope.SHARED, fileSized(1)));
-        FileStateHandle owned = file(write(loc1, CheckpointedStateScope.TASK_OWNED, fileSized(2)));
-        FileStateHandle exclusive1 = file(write(loc1, CheckpointedStateScope.EXCLUSIVE, fileSized(3)));
+        StreamStateHandle shared = stored(write(loc1, CheckpointedStateScope.SHARED, fileSized(1)));
+        StreamStateHandle owned = stored(write(loc1, CheckpointedStateScope.TASK_OWNED, fileSized(2)));
+        StreamStateHandle exclusive1 = stored(write(loc1, CheckpointedStateScope.EXCLUSIVE, fileSized(3)));
         CompletedCheckpoint cp1 = loc1.finalizeCheckpoint(metadataOf(1, shared, owned, exclusive1));
         CheckpointStorageLocation loc2 = storage.initializeLocation(2);
-        FileStateHandle exclusive2 = file(write(loc2, CheckpointedStateScope.EXCLUSIVE, fileSized(4)));
+        StreamStateHandle exclusive2 = stored(write(loc2, CheckpointedStateScope.EXCLUSIVE, fileSized(4)));
         CompletedCheckpoint cp2 = loc2.finalizeCheckpoint(metadataOf(2, shared, owned, exclusive1, exclusive2));
 
         storage.discard(cp2);
         assertThat(store.exists(storage.metadataLocation(2))).as("discarded _metadata").isFalse();
-        assertThat(store.exists(exclusive2.location())).as("discarded exclusive file").isFalse();
-        for (FileStateHandle kept : List.of(shared, owned, exclusive1)) {
-            assertThat(store.exists(kept.location())).as("file of another checkpoint or scope " + kept).isTrue();
+        assertThat(store.exists(location(exclusive2))).as("discarded exclusive file").isFalse();
+        for (StreamStateHandle kept : List.of(shared, owned, exclusive1)) {
+            assertThat(store.exists(location(kept))).as("file of another checkpoint or scope " + kept).isTrue();
         }
         assertThat(storage.resolve(cp1.pointer())).isEqualTo(cp1);
         storage.discard(cp1);
-        assertThat(store.exists(exclusive1.location())).isFalse();
+        assertThat(store.exists(location(exclusive1))).isFalse();
         assertThat(store.exists(storage.metadataLocation(1))).isFalse();
-        assertThat(store.exists(shared.location())).as("shared file").isTrue();
-        assertThat(store.exists(owned.location())).as("task-owned file").isTrue();
+        assertThat(store.exists(location(shared))).as("shared file").isTrue();
+        assertThat(store.exists(location(owned))).as("task-owned file").isTrue();
         storage.discard(cp1);
     }
 
@@ -309,13 +315,13 @@ public abstract class CheckpointStorageTck {
     @DisplayName("STORAGE-11 MUST: discardOnFailure deletes the exclusive and shared files the location wrote, not task-owned ones")
     void ruleSTORAGE11_discardOnFailure() {
         CheckpointStorageLocation loc = storage.initializeLocation(4);
-        FileStateHandle exclusive = file(write(loc, CheckpointedStateScope.EXCLUSIVE, fileSized(1)));
-        FileStateHandle shared = file(write(loc, CheckpointedStateScope.SHARED, fileSized(2)));
-        FileStateHandle owned = file(write(loc, CheckpointedStateScope.TASK_OWNED, fileSized(3)));
+        StreamStateHandle exclusive = stored(write(loc, CheckpointedStateScope.EXCLUSIVE, fileSized(1)));
+        StreamStateHandle shared = stored(write(loc, CheckpointedStateScope.SHARED, fileSized(2)));
+        StreamStateHandle owned = stored(write(loc, CheckpointedStateScope.TASK_OWNED, fileSized(3)));
         loc.discardOnFailure();
-        assertThat(store.exists(exclusive.location())).as("exclusive file").isFalse();
-        assertThat(store.exists(shared.location())).as("shared file of the failed checkpoint").isFalse();
-        assertThat(store.exists(owned.location())).as("task-owned file").isTrue();
+        assertThat(store.exists(location(exclusive))).as("exclusive file").isFalse();
+        assertThat(store.exists(location(shared))).as("shared file of the failed checkpoint").isFalse();
+        assertThat(store.exists(location(owned))).as("task-owned file").isTrue();
         assertThatThrownBy(() -> loc.finalizeCheckpoint(metadataOf(4))).isInstanceOf(CheckpointException.class);
         assertThat(store.exists(storage.metadataLocation(4))).isFalse();
         loc.discardOnFailure();
@@ -325,10 +331,10 @@ public abstract class CheckpointStorageTck {
     @DisplayName("STORAGE-12 MUST: discardOnFailure after a successful finalize leaves the checkpoint intact")
     void ruleSTORAGE12_discardOnFailureAfterFinalizeKeepsCheckpoint() {
         CheckpointStorageLocation loc = storage.initializeLocation(1);
-        FileStateHandle exclusive = file(write(loc, CheckpointedStateScope.EXCLUSIVE, fileSized(1)));
+        StreamStateHandle exclusive = stored(write(loc, CheckpointedStateScope.EXCLUSIVE, fileSized(1)));
         CompletedCheckpoint cp = loc.finalizeCheckpoint(metadataOf(1, exclusive));
         loc.discardOnFailure();
-        assertThat(store.exists(exclusive.location())).isTrue();
+        assertThat(store.exists(location(exclusive))).isTrue();
         assertThat(storage.resolve(cp.pointer())).isEqualTo(cp);
     }
 
@@ -355,12 +361,12 @@ public abstract class CheckpointStorageTck {
     @DisplayName("STORAGE-14 MUST: resolve refuses a checkpoint whose state file is missing or has another size")
     void ruleSTORAGE14_missingStateFileIsRefused() {
         CheckpointStorageLocation loc = storage.initializeLocation(1);
-        FileStateHandle h = file(write(loc, CheckpointedStateScope.EXCLUSIVE, fileSized(1)));
+        StreamStateHandle h = stored(write(loc, CheckpointedStateScope.EXCLUSIVE, fileSized(1)));
         CompletedCheckpoint cp = loc.finalizeCheckpoint(metadataOf(1, h));
-        replace(h.location(), new byte[10]);
-        assertRefused(cp.pointer(), CorruptCheckpointException.class, h.location());
-        store.delete(h.location());
-        assertRefused(cp.pointer(), CorruptCheckpointException.class, h.location());
+        replace(location(h), new byte[10]);
+        assertRefused(cp.pointer(), CorruptCheckpointException.class, location(h));
+        store.delete(location(h));
+        assertRefused(cp.pointer(), CorruptCheckpointException.class, location(h));
     }
 
     // ---------------------------------------------------------------- damaged and hostile metadata
@@ -510,7 +516,7 @@ public abstract class CheckpointStorageTck {
         StreamStateHandle shared = write(loc, CheckpointedStateScope.SHARED, fileSized(2));
         StreamStateHandle owned = write(loc, CheckpointedStateScope.TASK_OWNED, fileSized(3));
         StreamStateHandle inline = write(loc, CheckpointedStateScope.EXCLUSIVE, INLINE_MARKER);
-        assertThat(exclusive).isInstanceOf(FileStateHandle.class);
+        assertThat(exclusive).isInstanceOf(merging() ? SegmentStateHandle.class : FileStateHandle.class);
         assertThat(inline).isInstanceOf(InlineStateHandle.class);
         Map<String, StateMetaInfo> states = new LinkedHashMap<>();
         states.put("split", new StateMetaInfo(RedistributionMode.SPLIT, new long[] {0, 3, 9}));
@@ -536,9 +542,9 @@ public abstract class CheckpointStorageTck {
     private CompletedCheckpoint craftPath(Function<String, String> hostile) {
         long id = nextCraftId++;
         CheckpointStorageLocation loc = storage.initializeLocation(id);
-        FileStateHandle h = file(write(loc, CheckpointedStateScope.EXCLUSIVE, fileSized((int) id)));
+        StreamStateHandle h = stored(write(loc, CheckpointedStateScope.EXCLUSIVE, fileSized((int) id)));
         CompletedCheckpoint cp = loc.finalizeCheckpoint(metadataOf(id, h));
-        String relative = h.location().substring(storage.baseLocation().length());
+        String relative = location(h).substring(storage.baseLocation().length());
         byte[] body = body(metadataBytes(id));
         byte[] oldPath = relative.getBytes(StandardCharsets.UTF_8);
         byte[] newPath = hostile.apply(relative).getBytes(StandardCharsets.UTF_8);
@@ -606,9 +612,21 @@ public abstract class CheckpointStorageTck {
         }
     }
 
-    private static FileStateHandle file(StreamStateHandle h) {
-        assertThat(h).as("handle of state above the inline threshold").isInstanceOf(FileStateHandle.class);
-        return (FileStateHandle) h;
+    /** A handle of state above the inline threshold: a file, or with file merging a segment of a merged file. */
+    private static StreamStateHandle stored(StreamStateHandle h) {
+        assertThat(h).as("handle of state above the inline threshold").isInstanceOfAny(FileStateHandle.class,
+                SegmentStateHandle.class);
+        return h;
+    }
+
+    /** The blob that holds {@code h}: its file, or the physical file of its segment. */
+    private static String location(StreamStateHandle h) {
+        return h instanceof SegmentStateHandle s ? s.physicalLocation() : ((FileStateHandle) h).location();
+    }
+
+    /** Whether the rules run with file merging on ({@link #options()}). */
+    protected final boolean merging() {
+        return options().fileMerging().enabled();
     }
 
     /** Deterministic bytes, comfortably above the inline threshold but small (below 64 KiB + 1 KiB). */

@@ -85,6 +85,9 @@ class S3ProxyFileMergingChurnTest {
         try (ThrottlingProxy proxy = new ThrottlingProxy(S3ProxyServer.endpoint())) {
             Map<String, String> config = new HashMap<>(merging);
             config.put(S3Config.ENDPOINT, proxy.endpoint().toString());
+            // the provider's defaults, not the 5 MiB parts the other S3 tests use to reach multipart uploads
+            config.put(S3Config.PART_SIZE, Integer.toString(S3Config.DEFAULT_PART_SIZE));
+            config.put(S3Config.PARTS_IN_FLIGHT, "4");
             String base = S3ProxyServer.newBase("churn-" + name);
             AtomicReference<CountingBlobStore> counter = new AtomicReference<>();
             FileCheckpointStorage storage = (FileCheckpointStorage) CheckpointStorages.create(
