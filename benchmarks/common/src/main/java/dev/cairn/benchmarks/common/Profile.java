@@ -15,7 +15,8 @@ public enum Profile {
      * storage suite's ten forks, a MiniDFSCluster and S3Proxy fit its two minutes. The snapshot state is 32 MiB
      * (not 256) so that the snapshot and restore suites' twenty forks fit their four minutes. The state-access
      * suite pre-loads 200 k keys (not 500 k; 2 M map entries instead of 5 M) so that its 56 forks — RocksDB forks
-     * load the state and then measure for four seconds — fit its seven minutes.
+     * load the state and then measure for four seconds — fit its seven minutes. The file
+     * merging suite keeps the acceptance workload's sizes (7.5 minutes more).
      */
     QUICK(200_000, 200_000, 1_000_000, 32L << 20, 256L << 20, 64L << 20, 4_000, 600, 30),
     /** The sizes of the issue: 500 k + 500 k keys, 10 M large-state keys, 256 MiB snapshots, 2.2 GB rescale. */
