@@ -160,69 +160,154 @@ public final class FileMergingChurn {
      */
     public static Run run(Spec spec, FileCheckpointStorage storage, CountingBlobStore counter, LongSupplier external,
             Path localDirectory, double maxAmplification) throws Exception {
-        ChurnJob job = new ChurnJob(spec.splits(), spec.keysPerSplit());
-        ChurnJob.Source source = new ChurnJob.Source(spec.splits(), Long.MAX_VALUE);
-        long batch = spec.eventsPerSplitPerCheckpoint();
-        source.allow(batch);
-        CheckpointConfig config = CheckpointConfig.builder().interval(Duration.ofHours(1))
-                .checkpointTimeout(CHECKPOINT_TIMEOUT).numRetainedCheckpoints(spec.retained())
-                .externalizedCheckpointRetention(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION).build();
-        List<Figures> figures = new ArrayList<>();
-        String mode = mode(storage);
-        long start = System.nanoTime();
-        CompletedCheckpoint last = null;
-        List<CompletedCheckpoint> completed = new ArrayList<>();
-        AtomicLong snapshots = new AtomicLong();
-        try (JobRunner runner = JobRunner.builder(job.graph(source, spec.sourceParallelism(), spec.parallelism(),
-                null, snapshots)).checkpointConfig(config).stateBackend(new RocksDbStateBackend(RocksDbOptions.parse(spec.rocksDb())))
-                .checkpointStorage(storage).localDirectory(localDirectory).build()) {
-            runner.start();
-            int createdBefore = counter.created().size();
-            Map<String, Long> calls = counter.snapshot();
-            long requests = external.getAsLong();
-            Set<List<Object>> previous = Set.of();
+        try (Driver driver = Driver.start(spec, storage, counter, external, localDirectory, maxAmplification)) {
             for (int i = 1; i <= spec.checkpoints(); i++) {
-                long records = (long) spec.splits() * i * batch;
-                int n = i;
-                await(runner, () -> runner.recordsProcessed(ChurnJob.OPERATOR) >= records, records
-                        + " events processed by the sink");
-                long t0 = System.nanoTime();
-                source.dribble(true);
-                CompletableFuture<CompletedCheckpoint> done = runner.coordinator().triggerCheckpoint();
-                await(runner, () -> snapshots.get() >= (long) spec.parallelism() * n,
-                        "the barrier of checkpoint " + i + " at every subtask of the sink");
-                source.allow((i + 1) * batch);
-                source.dribble(false);
-                CompletedCheckpoint cp = done.get(CHECKPOINT_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
-                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                Map<String, Long> callsNow = counter.snapshot();
-                long requestsNow = external.getAsLong();
-                completed.add(cp);
-                MergedSpaceBound bound = MergedSpaceBound.measure(storage, completed, spec.retained())
-                        .assertWithin(maxAmplification, "after checkpoint " + cp.checkpointId() + " (" + mode + ")");
-                Set<List<Object>> shared = sharedFiles(cp);
-                int uploaded = 0;
-                int inline = 0;
-                long bytes = 0;
-                for (List<Object> f : shared) {
-                    if (!previous.contains(f)) {
-                        uploaded++;
-                        StreamStateHandle h = (StreamStateHandle) f.get(2);
-                        bytes += h.stateSize();
-                        if (h instanceof InlineStateHandle) {
-                            inline++;
-                        }
+                driver.awaitBatch();
+                driver.checkpoint();
+                driver.measure();
+            }
+            return driver.finish();
+        }
+    }
+
+    /**
+     * The job of {@link #run}, started and driven one checkpoint at a time, so that a benchmark can time a
+     * checkpoint alone: {@link #awaitBatch} waits until the sink has processed the events before the next
+     * checkpoint, {@link #checkpoint} triggers it and waits for its completion, {@link #measure} lists the store
+     * for the space bound and returns the checkpoint's figures, {@link #finish} cancels the job and returns the
+     * run. {@code spec.checkpoints()} does not limit the checkpoints a driver takes.
+     */
+    public static final class Driver implements AutoCloseable {
+        private final Spec spec;
+        private final FileCheckpointStorage storage;
+        private final CountingBlobStore counter;
+        private final LongSupplier external;
+        private final double maxAmplification;
+        private final ChurnJob.Source source;
+        private final long batch;
+        private final AtomicLong snapshots;
+        private final JobRunner runner;
+        private final String mode;
+        private final long start = System.nanoTime();
+        private final List<Figures> figures = new ArrayList<>();
+        private final List<CompletedCheckpoint> completed = new ArrayList<>();
+        private final int createdBefore;
+        private Map<String, Long> calls;
+        private long requests;
+        private Set<List<Object>> previous = Set.of();
+        private int taken;
+        private long millis;
+
+        private Driver(Spec spec, FileCheckpointStorage storage, CountingBlobStore counter, LongSupplier external,
+                double maxAmplification, JobRunner runner, ChurnJob.Source source, AtomicLong snapshots) {
+            this.spec = spec;
+            this.storage = storage;
+            this.counter = counter;
+            this.external = external;
+            this.maxAmplification = maxAmplification;
+            this.runner = runner;
+            this.source = source;
+            this.snapshots = snapshots;
+            this.batch = spec.eventsPerSplitPerCheckpoint();
+            this.mode = FileMergingChurn.mode(storage);
+            this.createdBefore = counter.created().size();
+            this.calls = counter.snapshot();
+            this.requests = external.getAsLong();
+        }
+
+        /** Starts the job of {@code spec} on {@code storage} (periodic checkpoints every hour, so none). */
+        public static Driver start(Spec spec, FileCheckpointStorage storage, CountingBlobStore counter,
+                LongSupplier external, Path localDirectory, double maxAmplification) throws Exception {
+            ChurnJob job = new ChurnJob(spec.splits(), spec.keysPerSplit());
+            ChurnJob.Source source = new ChurnJob.Source(spec.splits(), Long.MAX_VALUE);
+            source.allow(spec.eventsPerSplitPerCheckpoint());
+            CheckpointConfig config = CheckpointConfig.builder().interval(Duration.ofHours(1))
+                    .checkpointTimeout(CHECKPOINT_TIMEOUT).numRetainedCheckpoints(spec.retained())
+                    .externalizedCheckpointRetention(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION).build();
+            AtomicLong snapshots = new AtomicLong();
+            JobRunner runner = JobRunner.builder(job.graph(source, spec.sourceParallelism(), spec.parallelism(),
+                    null, snapshots)).checkpointConfig(config)
+                    .stateBackend(new RocksDbStateBackend(RocksDbOptions.parse(spec.rocksDb())))
+                    .checkpointStorage(storage).localDirectory(localDirectory).build();
+            try {
+                Driver driver = new Driver(spec, storage, counter, external, maxAmplification, runner, source,
+                        snapshots);
+                runner.start();
+                return driver;
+            } catch (Exception | Error e) {
+                runner.close();
+                throw e;
+            }
+        }
+
+        /** The storage's mode of file merging ({@link FileMergingChurn#mode}). */
+        public String mode() {
+            return mode;
+        }
+
+        /** Waits until the sink has processed every event before the next checkpoint. */
+        public void awaitBatch() throws InterruptedException {
+            long records = (long) spec.splits() * (taken + 1) * batch;
+            await(runner, () -> runner.recordsProcessed(ChurnJob.OPERATOR) >= records, records
+                    + " events processed by the sink");
+        }
+
+        /**
+         * Triggers the next checkpoint and waits for its completion; lets the next batch of events in once its
+         * barrier has reached every subtask of the sink.
+         */
+        public CompletedCheckpoint checkpoint() throws Exception {
+            int n = ++taken;
+            long t0 = System.nanoTime();
+            source.dribble(true);
+            CompletableFuture<CompletedCheckpoint> done = runner.coordinator().triggerCheckpoint();
+            await(runner, () -> snapshots.get() >= (long) spec.parallelism() * n,
+                    "the barrier of checkpoint " + n + " at every subtask of the sink");
+            source.allow((n + 1) * batch);
+            source.dribble(false);
+            CompletedCheckpoint cp = done.get(CHECKPOINT_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+            millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            completed.add(cp);
+            return cp;
+        }
+
+        /**
+         * The figures of the checkpoint that {@link #checkpoint} completed last: blob calls and external requests
+         * since the previous one's figures, and the space bound, listed now and asserted.
+         */
+        public Figures measure() {
+            CompletedCheckpoint cp = completed.get(completed.size() - 1);
+            Map<String, Long> callsNow = counter.snapshot();
+            long requestsNow = external.getAsLong();
+            MergedSpaceBound bound = MergedSpaceBound.measure(storage, completed, spec.retained())
+                    .assertWithin(maxAmplification, "after checkpoint " + cp.checkpointId() + " (" + mode + ")");
+            Set<List<Object>> shared = sharedFiles(cp);
+            int uploaded = 0;
+            int inline = 0;
+            long bytes = 0;
+            for (List<Object> f : shared) {
+                if (!previous.contains(f)) {
+                    uploaded++;
+                    StreamStateHandle h = (StreamStateHandle) f.get(2);
+                    bytes += h.stateSize();
+                    if (h instanceof InlineStateHandle) {
+                        inline++;
                     }
                 }
-                figures.add(new Figures(cp.checkpointId(), CountingBlobStore.difference(callsNow, calls),
-                        requestsNow - requests, shared.size(), uploaded, inline, bytes, bound, millis));
-                // the listing above is the test's, not the checkpoint's
-                calls = counter.snapshot();
-                requests = external.getAsLong();
-                previous = shared;
-                last = cp;
             }
-            assertThat(source.maxRead()).as("offsets read").isLessThan(spec.restoreLength());
+            Figures f = new Figures(cp.checkpointId(), CountingBlobStore.difference(callsNow, calls),
+                    requestsNow - requests, shared.size(), uploaded, inline, bytes, bound, millis);
+            figures.add(f);
+            // the listing above is the driver's, not the checkpoint's
+            calls = counter.snapshot();
+            requests = external.getAsLong();
+            previous = shared;
+            return f;
+        }
+
+        /** Cancels the job (the retained checkpoints stay) and returns the figures of every measured checkpoint. */
+        public Run finish() throws Exception {
+            assertThat(source.maxRead()).as("offsets read").isLessThan((long) (taken + 1) * batch);
             Optional<FileMergingStats> stats = storage.fileMerging().map(FileMergingManager::stats);
             runner.cancel();
             JobResult result = runner.awaitTermination(Duration.ofSeconds(60));
@@ -233,7 +318,14 @@ public final class FileMergingChurn {
             for (String location : counter.created().subList(createdBefore, counter.created().size())) {
                 kinds.merge(kindOf(storage, location), 1L, Long::sum);
             }
-            return new Run(mode, figures, last, stats, kinds, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            CompletedCheckpoint last = completed.isEmpty() ? null : completed.get(completed.size() - 1);
+            return new Run(mode, List.copyOf(figures), last, stats, kinds,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }
+
+        @Override
+        public void close() {
+            runner.close();
         }
     }
 

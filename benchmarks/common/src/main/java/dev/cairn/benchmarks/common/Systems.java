@@ -22,6 +22,13 @@ public final class Systems {
     public static final String FLINK_FS = "flink-fs";
     public static final String RAW_FILECHANNEL = "raw-filechannel";
 
+    /** File merging suite: Cairn's checkpoint storage with {@code checkpoint.file-merging.enabled=false}. */
+    public static final String CAIRN_MERGING_OFF = "cairn-merging-off";
+    /** File merging within each checkpoint. */
+    public static final String CAIRN_MERGING_WITHIN = "cairn-merging-within";
+    /** File merging across checkpoint boundaries (falls back to within on a store that cannot append, e.g. S3). */
+    public static final String CAIRN_MERGING_ACROSS = "cairn-merging-across";
+
     private Systems() {
     }
 }

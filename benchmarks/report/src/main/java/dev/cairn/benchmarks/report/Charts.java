@@ -12,7 +12,7 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.Styler;
 
-/** Grouped bar charts (XChart, rendered headless to PNG): Cairn vs Flink vs ceiling per table line. */
+/** Grouped bar charts (XChart, rendered headless to PNG): the three systems of each table line (Cairn, Flink, ceiling, or as the section names them). */
 final class Charts {
     private Charts() {
     }
@@ -21,7 +21,8 @@ final class Charts {
      * Writes {@code file} (a {@code .png} path) with one group of bars per line. A missing value is drawn as no
      * bar (zero height); the table says "–" for it.
      */
-    static void write(Path file, String title, String yAxis, String ceilingName, List<Comparison> lines) {
+    static void write(Path file, String title, String yAxis, Section section, List<Comparison> lines) {
+        String ceilingName = section.ceilingName();
         System.setProperty("java.awt.headless", "true");
         CategoryChart chart = new CategoryChartBuilder().width(Math.max(800, 140 * lines.size() + 200)).height(520)
                 .title(title).xAxisTitle("").yAxisTitle(yAxis).build();
@@ -36,8 +37,8 @@ final class Charts {
         for (Comparison c : lines) {
             categories.add(c.row().label().replace("Benchmark.", ".") + (c.pairing().cairn() == null ? "" : " [" + c.pairing().cairn() + "]"));
         }
-        addSeries(chart, "Cairn", categories, lines, Comparison::cairn);
-        addSeries(chart, "Flink", categories, lines, Comparison::flink);
+        addSeries(chart, section.cairnName(), categories, lines, Comparison::cairn);
+        addSeries(chart, section.flinkName(), categories, lines, Comparison::flink);
         if (lines.stream().anyMatch(c -> c.ceiling() != null)) {
             addSeries(chart, Character.toUpperCase(ceilingName.charAt(0)) + ceilingName.substring(1), categories, lines, Comparison::ceiling);
         }

@@ -11,7 +11,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The goals of issue 6, each evaluated from the results by benchmark and system names. A goal whose rows did
+ * The goals of issue 6 (and of file merging), each evaluated from the results by benchmark and system names. A goal whose rows did
  * not run is "not measured", never estimated.
  */
 public final class Goals {
@@ -55,6 +55,11 @@ public final class Goals {
                         r -> r.benchmark().equals("StorageThroughputBenchmark.write")
                                 && r.result("raw-filechannel").isPresent()),
                 Comparison::speedVsCeiling, "× FileChannel"));
+        outcomes.add(atLeast("File merging: checkpoint time on S3Proxy ≥ 1.0× merging off", 1.0,
+                comparisons(results, "filemerging", new Pairing("cairn-merging-within", "cairn-merging-off", null),
+                        r -> r.benchmark().equals("FileMergingCheckpointBenchmark.checkpoint")
+                                && "s3".equals(r.params().get("storage"))),
+                Comparison::speedupOverFlink, "× merging off"));
         return outcomes;
     }
 

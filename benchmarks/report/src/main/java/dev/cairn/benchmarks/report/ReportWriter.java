@@ -137,7 +137,7 @@ public final class ReportWriter {
             Path chart = chartsDir.resolve(name);
             Charts.write(chart, section.title() + " (" + first.primary().unit() + ", "
                     + (first.timeMode() ? "lower" : "higher") + " is better)", first.primary().unit(),
-                    section.ceilingName(), group);
+                    section, group);
             charts.add(chart);
             md.append("![").append(section.title()).append("](charts/").append(name).append(")\n\n");
         }
@@ -170,11 +170,13 @@ public final class ReportWriter {
         boolean time = first.timeMode();
         String unit = first.primary().unit();
         String ceiling = section.ceilingName();
+        String cairn = section.cairnName();
+        String flink = section.flinkName();
         boolean hasCeiling = lines.stream().anyMatch(c -> c.pairing().ceiling() != null);
-        String sides = hasCeiling ? "Cairn · Flink · " + ceiling : "Cairn · Flink";
+        String sides = hasCeiling ? cairn + " · " + flink + " · " + ceiling : cairn + " · " + flink;
         md.append(time
                 ? "Single-shot/average time per operation in " + unit + ": **lower is better**; the speedup "
-                        + "column is Flink's time divided by Cairn's (higher is better).\n\n"
+                        + "column is " + flink + "'s time divided by " + cairn + "'s (higher is better).\n\n"
                 : "Throughput in " + unit + ": **higher is better**.\n\n");
 
         Set<String> metrics = new LinkedHashSet<>();
@@ -190,14 +192,14 @@ public final class ReportWriter {
         if (mibPerSecond) {
             metrics.removeAll(List.of("bytesWritten", "bytesRead"));
         }
-        List<String> header = new ArrayList<>(List.of("Benchmark", sides, "Cairn [" + unit + "]",
-                "Flink [" + unit + "]", "Cairn/Flink"));
+        List<String> header = new ArrayList<>(List.of("Benchmark", sides, cairn + " [" + unit + "]",
+                flink + " [" + unit + "]", cairn + "/" + flink));
         if (time) {
-            header.add("Speedup Flink/Cairn");
+            header.add("Speedup " + flink + "/" + cairn);
         }
         if (hasCeiling) {
             header.add(cap(ceiling) + " [" + unit + "]");
-            header.add(time ? "Cairn/" + ceiling + " (speed)" : "Cairn/" + ceiling);
+            header.add(time ? cairn + "/" + ceiling + " (speed)" : cairn + "/" + ceiling);
         }
         header.add("Error ± (" + sides + ")");
         if (mibPerSecond) {

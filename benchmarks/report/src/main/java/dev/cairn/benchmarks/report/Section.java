@@ -19,6 +19,16 @@ public abstract class Section {
     /** The comparisons of each row; a row shows one line per pairing with a Cairn or Flink result. */
     public abstract List<Pairing> pairings();
 
+    /** What the first system of a pairing is called in the tables and charts. */
+    public String cairnName() {
+        return "Cairn";
+    }
+
+    /** What the second system of a pairing, the one the first is compared with, is called. */
+    public String flinkName() {
+        return "Flink";
+    }
+
     /** What the third system of a pairing is called in the table: a ceiling (raw library) or a baseline. */
     public String ceilingName() {
         return "ceiling";

@@ -8,7 +8,7 @@ import java.util.Set;
 public final class Sections {
     /** One entry per suite; add the section of a new suite here. */
     public static final List<Section> ALL = List.of(new StateSection(), new SnapshotSection(), new RestoreSection(),
-            new StorageSection());
+            new StorageSection(), new FileMergingSection());
 
     private Sections() {
     }

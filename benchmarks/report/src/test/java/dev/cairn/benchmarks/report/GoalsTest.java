@@ -22,7 +22,7 @@ class GoalsTest {
     @Test
     void ratiosAndStatusComeFromTheResults() throws Exception {
         Map<String, Goals.Outcome> goals = evaluate(Fixtures.FILES);
-        assertThat(goals).hasSize(8);
+        assertThat(goals).hasSize(9);
 
         Goals.Outcome get = goals.get("`memory` ≥ 1.5× Flink heap on ValueStateBenchmark.valueGet");
         assertThat(get.measured()).contains(1.5);

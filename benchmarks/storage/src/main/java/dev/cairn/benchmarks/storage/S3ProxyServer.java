@@ -16,8 +16,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * An S3 protocol server in the benchmark JVM: S3Proxy 4.x on 127.0.0.1 (AWS v4 signatures) storing objects as
  * files under a directory, with one bucket.
  */
-final class S3ProxyServer implements AutoCloseable {
-    static final String BUCKET = "cairn-bench";
+public final class S3ProxyServer implements AutoCloseable {
+    public static final String BUCKET = "cairn-bench";
     private static final String ACCESS_KEY = "cairn-bench-access";
     private static final String SECRET_KEY = "cairn-bench-secret";
     private static final String REGION = "us-east-1";
@@ -25,7 +25,7 @@ final class S3ProxyServer implements AutoCloseable {
     private final S3Proxy proxy;
     private final URI endpoint;
 
-    S3ProxyServer(Path directory) throws Exception {
+    public S3ProxyServer(Path directory) throws Exception {
         proxy = S3Proxy.builder()
                 .blobStore(new FilesystemNio2BlobStore(directory.toString()))
                 .endpoint(URI.create("http://127.0.0.1:0"))
@@ -55,7 +55,7 @@ final class S3ProxyServer implements AutoCloseable {
      * Options of Cairn's {@code s3} provider for this server, with the provider's default upload settings
      * (16 MiB parts, 4 uploading at once, CRC32C checksums).
      */
-    Map<String, String> providerConfig() {
+    public Map<String, String> providerConfig() {
         return Map.of(
                 S3Config.ENDPOINT, endpoint.toString(),
                 S3Config.PATH_STYLE, "true",

@@ -214,7 +214,8 @@ public class StorageThroughputBenchmark {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /** Deletes {@code dir} and everything below it, if it exists; also used by the file merging suite. */
+    public static void deleteTree(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
