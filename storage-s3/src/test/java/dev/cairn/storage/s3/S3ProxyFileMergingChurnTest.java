@@ -11,6 +11,7 @@ import dev.cairn.runtime.storage.CheckpointStorages;
 import dev.cairn.runtime.storage.FileCheckpointStorage;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (S3 cannot append, so within checkpoints). It proves that merging keeps the space bound after every completed
  * checkpoint on S3 too (listing the bucket, no orphan merged object), that the last checkpoint restores at
  * parallelism 16 and 8 with every key's state equal to the model, and how many S3 requests per checkpoint merging
- * saves; it prints requests per checkpoint for both runs, the ratio and the requests by kind, and asserts at least
- * {@link #MIN_REQUEST_RATIO} times fewer requests (not yet the 10x the issue asks for; see there).
+ * saves, with the default non-blocking pool and with a blocking pool of one file; it prints requests per checkpoint
+ * for the runs, the ratios and the requests by kind, and asserts at least {@link #MIN_REQUEST_RATIO} times fewer
+ * requests with the default pool and {@link #MIN_BLOCKING_REQUEST_RATIO} times fewer with the blocking one.
  */
 class S3ProxyFileMergingChurnTest {
     /**
@@ -41,6 +43,13 @@ class S3ProxyFileMergingChurnTest {
     static final double MIN_REQUEST_RATIO = 8;
 
     /**
+     * The reduction the issue asks for, with a blocking pool of one file (measured 65.3 off, 5.5 on: 11.8x; checkpoint
+     * time 392 ms from trigger to completion against 386 ms with the non-blocking pool and 901 ms off): the writers
+     * of a checkpoint take turns at one physical file, which on S3 only buffers, so waiting costs next to nothing.
+     */
+    static final double MIN_BLOCKING_REQUEST_RATIO = 10;
+
+    /**
      * As on {@code file://}: 16 x 4 states x 30 checkpoints, 600 events per split between checkpoints.
      */
     static final FileMergingChurn.Spec SPEC = new FileMergingChurn.Spec(16, 4, 16, 30, 600, 4000, 1, Map.of(
@@ -53,29 +62,42 @@ class S3ProxyFileMergingChurnTest {
     void mergingCutsS3RequestsPerCheckpointKeepsTheSpaceBoundAndRestores() throws Exception {
         Result off = run("off", Map.of());
         Result on = run("on", Map.of(FileMergingOptions.ENABLED, "true"));
+        Result blocking = run("blocking", Map.of(FileMergingOptions.ENABLED, "true",
+                FileMergingOptions.POOL_BLOCKING, "true", FileMergingOptions.MAX_OPEN_FILES_PER_POOL, "1"));
 
         double offPerCheckpoint = off.run.perCheckpoint(off.run.external());
-        double onPerCheckpoint = on.run.perCheckpoint(on.run.external());
-        double ratio = offPerCheckpoint / onPerCheckpoint;
         System.out.println("file-merging churn on S3Proxy, " + SPEC);
         System.out.println("  " + off.run.summary());
         System.out.println("  " + off.requestKinds);
-        System.out.println("  " + on.run.summary());
-        System.out.println("  " + on.requestKinds);
-        System.out.printf(Locale.ROOT, "  S3 requests per checkpoint: off %.1f, on %.1f, ratio %.2f (blob creates per"
-                + " checkpoint off %.1f, on %.1f); worst amplification %.3f; mode: %s%n", offPerCheckpoint,
-                onPerCheckpoint, ratio, off.run.perCheckpoint(off.run.total("create")),
-                on.run.perCheckpoint(on.run.total("create")), on.run.worstAmplification(), on.run.mode());
+        double ratio = report("non-blocking pool (default)", on, offPerCheckpoint, off);
+        double blockingRatio = report("blocking pool of one file", blocking, offPerCheckpoint, off);
 
-        assertThat(on.run.mode()).as("S3 cannot append").isEqualTo("merging within checkpoints");
-        assertThat(on.run.total("append")).isZero();
-        assertThat(on.run.checkpoints()).allSatisfy(f -> assertThat(f.bound().mergedFiles()).isPositive());
-        assertThat(on.run.worstAmplification())
-                .isLessThanOrEqualTo(FileMergingOptions.DEFAULT_MAX_SPACE_AMPLIFICATION);
+        for (Result r : List.of(on, blocking)) {
+            assertThat(r.run.mode()).as("S3 cannot append").isEqualTo("merging within checkpoints");
+            assertThat(r.run.total("append")).isZero();
+            assertThat(r.run.checkpoints()).allSatisfy(f -> assertThat(f.bound().mergedFiles()).isPositive());
+            assertThat(r.run.worstAmplification())
+                    .isLessThanOrEqualTo(FileMergingOptions.DEFAULT_MAX_SPACE_AMPLIFICATION);
+        }
         assertThat(off.run.checkpoints()).allSatisfy(f -> assertThat(f.external())
                 .as("requests of checkpoint %d, counted on the wire", f.checkpointId())
                 .isGreaterThanOrEqualTo(f.calls("create")));
-        assertThat(ratio).as("S3 requests per checkpoint off / on").isGreaterThanOrEqualTo(MIN_REQUEST_RATIO);
+        assertThat(ratio).as("S3 requests per checkpoint off / on (non-blocking pool)")
+                .isGreaterThanOrEqualTo(MIN_REQUEST_RATIO);
+        assertThat(blockingRatio).as("S3 requests per checkpoint off / on (blocking pool of one file)")
+                .isGreaterThanOrEqualTo(MIN_BLOCKING_REQUEST_RATIO);
+    }
+
+    private static double report(String pool, Result on, double offPerCheckpoint, Result off) {
+        double onPerCheckpoint = on.run.perCheckpoint(on.run.external());
+        double ratio = offPerCheckpoint / onPerCheckpoint;
+        System.out.println("  " + pool + ": " + on.run.summary());
+        System.out.println("  " + on.requestKinds);
+        System.out.printf(Locale.ROOT, "  %s: S3 requests per checkpoint: off %.1f, on %.1f, ratio %.2f (blob creates"
+                + " per checkpoint off %.1f, on %.1f); worst amplification %.3f; mode: %s%n", pool, offPerCheckpoint,
+                onPerCheckpoint, ratio, off.run.perCheckpoint(off.run.total("create")),
+                on.run.perCheckpoint(on.run.total("create")), on.run.worstAmplification(), on.run.mode());
+        return ratio;
     }
 
     private record Result(FileMergingChurn.Run run, Map<String, Long> requestKinds) {
