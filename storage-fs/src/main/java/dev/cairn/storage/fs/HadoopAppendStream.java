@@ -1,7 +1,5 @@
 package dev.cairn.storage.fs;
 
-import dev.cairn.blob.BlobInfo;
-import dev.cairn.blob.BlobOutputStream;
 import dev.cairn.error.BlobNotFoundException;
 import dev.cairn.error.StorageException;
 import java.io.FileNotFoundException;
@@ -14,7 +12,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LeaseRecoverable;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.StreamCapabilities;
 import org.apache.hadoop.fs.viewfs.ViewFileSystem;
 import org.apache.hadoop.ipc.RemoteException;
 
@@ -32,30 +29,23 @@ import org.apache.hadoop.ipc.RemoteException;
  * file system for this; elsewhere the wait is for the file length, and appends refused while a recovery is
  * in progress are retried.
  */
-final class HadoopAppendStream extends BlobOutputStream {
+final class HadoopAppendStream extends HadoopFileOutputStream {
     /** How long opening or aborting an append waits for a lease or block recovery to end. */
     static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(90);
 
     private static final long MAX_POLL_MILLIS = 250;
     private static final int OPEN_ATTEMPTS = 3;
 
-    private final String location;
     private final FileSystem fs;
     private final Path path;
     private final long expectedLength;
-    private final FSDataOutputStream out;
-    private long position;
-    private boolean finished;
-    private boolean committed;
-    private IOException writeFailure;
 
     private HadoopAppendStream(String location, FileSystem fs, Path path, long expectedLength,
             FSDataOutputStream out) {
-        this.location = location;
+        super(location, out, true);
         this.fs = fs;
         this.path = path;
         this.expectedLength = expectedLength;
-        this.out = out;
     }
 
     /** Opens {@code path} on {@code fs} to append after its first {@code expectedLength} bytes. */
@@ -89,76 +79,19 @@ final class HadoopAppendStream extends BlobOutputStream {
         }
     }
 
-    /** Bytes appended by this stream. */
+    /** Nothing to publish: the synced and closed append is the blob's. */
     @Override
-    public long position() {
-        return position;
+    void publish() {
     }
 
     @Override
-    public void write(int b) {
-        ensureWritable();
-        try {
-            out.write(b);
-        } catch (IOException e) {
-            writeFailure = e;
-            throw failure(location, "append write", e);
-        }
-        position++;
+    long committedLength(long written) {
+        return expectedLength + written;
     }
 
+    /** Closes the stream and truncates the file back to the expected length. */
     @Override
-    public void write(byte[] b, int off, int len) {
-        Objects.checkFromIndexSize(off, len, b.length);
-        ensureWritable();
-        try {
-            out.write(b, off, len);
-        } catch (IOException e) {
-            writeFailure = e;
-            throw failure(location, "append write", e);
-        }
-        position += len;
-    }
-
-    @Override
-    public void flush() {
-        ensureWritable();
-        try {
-            out.flush();
-        } catch (IOException e) {
-            writeFailure = e;
-            throw failure(location, "append flush", e);
-        }
-    }
-
-    /** {@code hsync} (or {@code hflush} where that is all there is), close, and the blob's new length. */
-    @Override
-    public BlobInfo commit() {
-        ensureWritable();
-        try {
-            if (out.hasCapability(StreamCapabilities.HSYNC)) {
-                out.hsync();
-            } else if (out.hasCapability(StreamCapabilities.HFLUSH)) {
-                out.hflush();
-            }
-            out.close();
-        } catch (IOException e) {
-            throw abortAfter(failure(location, "commit", e));
-        } catch (RuntimeException e) {
-            throw abortAfter(e);
-        }
-        finished = true;
-        committed = true;
-        return new BlobInfo(location, expectedLength + position);
-    }
-
-    /** Unless committed, closes the stream and truncates the file back to the expected length. */
-    @Override
-    public void close() {
-        if (finished) {
-            return;
-        }
-        finished = true;
+    void takeBack() {
         IOException problem = null;
         try {
             out.close();
@@ -293,30 +226,6 @@ final class HadoopAppendStream extends BlobOutputStream {
         return System.nanoTime() + RECOVERY_TIMEOUT.toNanos();
     }
 
-    private RuntimeException abortAfter(RuntimeException cause) {
-        if (!finished) {
-            try {
-                close();
-            } catch (RuntimeException e) {
-                cause.addSuppressed(e);
-            }
-        }
-        return cause;
-    }
-
-    private void ensureWritable() {
-        if (committed) {
-            throw new StorageException(location + ": the append is already committed");
-        }
-        if (finished) {
-            throw new StorageException(location + ": the append stream is closed (aborted)");
-        }
-        if (writeFailure != null) {
-            throw new StorageException(location + ": an earlier write failed, so this append can only be aborted",
-                    writeFailure);
-        }
-    }
-
     private static IOException combine(IOException first, IOException next) {
         if (first == null) {
             return next;
@@ -329,9 +238,5 @@ final class HadoopAppendStream extends BlobOutputStream {
         return new StorageException(location + ": the " + fs.getUri().getScheme() + ":// file system ("
                 + fs.getClass().getSimpleName() + ") does not support append and truncate, which appending needs: "
                 + e.getMessage(), e);
-    }
-
-    private static StorageException failure(String location, String what, IOException e) {
-        return new StorageException(location + ": " + what + " failed: " + e, e);
     }
 }

@@ -33,7 +33,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.StreamCapabilities;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
 
 /**
@@ -374,94 +373,31 @@ public final class HadoopBlobStore implements BlobStore, SupportsPrefixListing, 
         throw new IOException("renaming " + temp + " to " + target + " was refused");
     }
 
-    /** The bytes of one blob on their way to a temporary file. */
-    private final class HadoopOutputStream extends BlobOutputStream {
-        private final String location;
+    /** The bytes of one blob on their way to a temporary file, renamed into place by the commit. */
+    private final class HadoopOutputStream extends HadoopFileOutputStream {
         private final FileSystem fs;
         private final Path target;
         private final Path temp;
-        private final FSDataOutputStream out;
-        private long position;
-        private boolean finished;
-        private boolean committed;
-        private IOException writeFailure;
 
         HadoopOutputStream(String location, FileSystem fs, Path target, Path temp, FSDataOutputStream out) {
-            this.location = location;
+            super(location, out, false);
             this.fs = fs;
             this.target = target;
             this.temp = temp;
-            this.out = out;
         }
 
         @Override
-        public long position() {
-            return position;
+        void publish() throws IOException {
+            renameCreateOnly(location, fs, temp, target);
         }
 
         @Override
-        public void write(int b) {
-            ensureWritable();
-            try {
-                out.write(b);
-            } catch (IOException e) {
-                writeFailure = e;
-                throw failure(location, "write", e);
-            }
-            position++;
+        long committedLength(long written) {
+            return written;
         }
 
         @Override
-        public void write(byte[] b, int off, int len) {
-            Objects.checkFromIndexSize(off, len, b.length);
-            ensureWritable();
-            try {
-                out.write(b, off, len);
-            } catch (IOException e) {
-                writeFailure = e;
-                throw failure(location, "write", e);
-            }
-            position += len;
-        }
-
-        @Override
-        public void flush() {
-            ensureWritable();
-            try {
-                out.flush();
-            } catch (IOException e) {
-                writeFailure = e;
-                throw failure(location, "flush", e);
-            }
-        }
-
-        @Override
-        public BlobInfo commit() {
-            ensureWritable();
-            try {
-                if (out.hasCapability(StreamCapabilities.HSYNC)) {
-                    out.hsync();
-                } else if (out.hasCapability(StreamCapabilities.HFLUSH)) {
-                    out.hflush();
-                }
-                out.close();
-                renameCreateOnly(location, fs, temp, target);
-            } catch (IOException e) {
-                throw abortAfter(failure(location, "commit", e));
-            } catch (RuntimeException e) {
-                throw abortAfter(e);
-            }
-            finished = true;
-            committed = true;
-            return new BlobInfo(location, position);
-        }
-
-        @Override
-        public void close() {
-            if (finished) {
-                return;
-            }
-            finished = true;
+        void takeBack() {
             IOException problem = null;
             try {
                 out.close();
@@ -489,30 +425,6 @@ public final class HadoopBlobStore implements BlobStore, SupportsPrefixListing, 
                 return !fs.exists(temp);
             } catch (IOException e) {
                 return false;
-            }
-        }
-
-        private RuntimeException abortAfter(RuntimeException cause) {
-            if (!finished) {
-                try {
-                    close();
-                } catch (RuntimeException e) {
-                    cause.addSuppressed(e);
-                }
-            }
-            return cause;
-        }
-
-        private void ensureWritable() {
-            if (committed) {
-                throw new StorageException(location + ": the blob is already committed; blobs are immutable");
-            }
-            if (finished) {
-                throw new StorageException(location + ": the stream is closed (aborted)");
-            }
-            if (writeFailure != null) {
-                throw new StorageException(location + ": an earlier write failed, so this blob can only be "
-                        + "aborted", writeFailure);
             }
         }
     }
