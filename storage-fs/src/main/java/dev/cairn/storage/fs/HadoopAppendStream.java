@@ -92,12 +92,7 @@ final class HadoopAppendStream extends HadoopFileOutputStream {
     /** Closes the stream and truncates the file back to the expected length. */
     @Override
     void takeBack() {
-        IOException problem = null;
-        try {
-            out.close();
-        } catch (IOException e) {
-            problem = e;
-        }
+        IOException problem = closeForAbort();
         try {
             cutTo(location, fs, path, expectedLength, deadline());
         } catch (FileNotFoundException e) {
@@ -224,14 +219,6 @@ final class HadoopAppendStream extends HadoopFileOutputStream {
 
     private static long deadline() {
         return System.nanoTime() + RECOVERY_TIMEOUT.toNanos();
-    }
-
-    private static IOException combine(IOException first, IOException next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
     }
 
     private static StorageException unsupported(String location, FileSystem fs, UnsupportedOperationException e) {

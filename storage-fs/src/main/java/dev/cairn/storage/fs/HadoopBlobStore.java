@@ -398,20 +398,11 @@ public final class HadoopBlobStore implements BlobStore, SupportsPrefixListing, 
 
         @Override
         void takeBack() {
-            IOException problem = null;
-            try {
-                out.close();
-            } catch (IOException e) {
-                problem = e;
-            }
+            IOException problem = closeForAbort();
             try {
                 fs.delete(temp, false);
             } catch (IOException e) {
-                if (problem == null) {
-                    problem = e;
-                } else {
-                    problem.addSuppressed(e);
-                }
+                problem = combine(problem, e);
             }
             if (problem != null && !tempGone()) {
                 throw failure(location, "abort", problem);

@@ -113,6 +113,25 @@ abstract class HadoopFileOutputStream extends BlobOutputStream {
         takeBack();
     }
 
+    /** Closes the underlying stream for an abort; returns what closing it threw, or null. */
+    final IOException closeForAbort() {
+        try {
+            out.close();
+            return null;
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
+    /** {@code first} with {@code next} suppressed in it, or {@code next} if there is no first. */
+    static IOException combine(IOException first, IOException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
     static StorageException failure(String location, String what, IOException e) {
         return new StorageException(location + ": " + what + " failed: " + e, e);
     }
