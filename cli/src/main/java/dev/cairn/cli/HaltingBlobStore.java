@@ -9,6 +9,7 @@ import dev.cairn.blob.SupportsAppend;
 import dev.cairn.blob.SupportsBulkDelete;
 import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.error.ConfigurationException;
+import java.util.List;
 
 /**
  * The demo's blob store when {@code --halt-at} is given: the real store, with the storage
@@ -124,6 +125,11 @@ class HaltingBlobStore implements BlobStore, SupportsPrefixListing, SupportsBulk
     @Override
     public Iterable<BlobInfo> list(String prefix) {
         return ((SupportsPrefixListing) delegate).list(prefix);
+    }
+
+    @Override
+    public List<BlobInfo> findAbandonedWrites(String prefix) {
+        return delegate instanceof SupportsAbandonedWriteCleanup cleanup ? cleanup.findAbandonedWrites(prefix) : List.of();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.cairn.blob;
 
+import java.util.List;
+
 /**
  * A blob store whose writes leave traces before their commit (a temporary file, an open multipart
  * upload) that a process killed in the middle of a write never removes, and that can find and remove
@@ -14,4 +16,11 @@ public interface SupportsAbandonedWriteCleanup {
      * @return how many abandoned writes were removed
      */
     int removeAbandonedWrites(String prefix);
+
+    /**
+     * The traces of writes under {@code prefix} that were started and neither committed nor aborted, without
+     * removing them: each with a location naming it (a temporary file, or an upload's key and id) and, where
+     * the store knows it, when it was started or last written. A write in progress is listed too.
+     */
+    List<BlobInfo> findAbandonedWrites(String prefix);
 }

@@ -619,8 +619,15 @@ public abstract class BlobStoreTck {
         BlobOutputStream outside = store.create(base + "other-job/chk-1/in-progress.bin");
         outside.write(bytes(100_000, 22));
         try {
+            List<BlobInfo> found = cleanup.findAbandonedWrites(base + "job/");
+            assertThat(found).as("findAbandonedWrites(%sjob/)", base).isNotEmpty()
+                    .allSatisfy(t -> assertThat(t.location()).startsWith(base + "job/").isNotEqualTo(kept));
+            assertThat(cleanup.findAbandonedWrites(base + "job/")).as("findAbandonedWrites removes nothing")
+                    .hasSameSizeAs(found);
             assertThat(cleanup.removeAbandonedWrites(base + "job/")).as("removeAbandonedWrites(%sjob/)", base)
                     .isPositive();
+            assertThat(cleanup.findAbandonedWrites(base + "job/")).as("findAbandonedWrites after the removal")
+                    .isEmpty();
             assertThatThrownBy(large::commit).as("commit() of a large write whose traces were removed")
                     .isInstanceOf(StorageException.class);
             assertNothingAt(base + "job/chk-2/abandoned-small.bin");

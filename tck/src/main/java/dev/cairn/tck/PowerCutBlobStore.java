@@ -250,6 +250,12 @@ public final class PowerCutBlobStore implements BlobStore, SupportsPrefixListing
     }
 
     @Override
+    public List<BlobInfo> findAbandonedWrites(String prefix) {
+        return powered("findAbandonedWrites " + prefix,
+                () -> ((SupportsAbandonedWriteCleanup) delegate).findAbandonedWrites(prefix));
+    }
+
+    @Override
     public int removeAbandonedWrites(String prefix) {
         Path under = pathOf(prefix.endsWith("/") ? prefix + "x" : prefix).getParent();
         return powered("removeAbandonedWrites " + prefix, () -> {

@@ -18,6 +18,7 @@ import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -207,24 +208,36 @@ public final class HadoopBlobStore implements BlobStore, SupportsPrefixListing, 
      */
     @Override
     public int removeAbandonedWrites(String prefix) {
+        return temps(prefix, true).size();
+    }
+
+    /** The temporary files of writes under {@code prefix}, with their length and modification time. */
+    @Override
+    public List<BlobInfo> findAbandonedWrites(String prefix) {
+        return temps(prefix, false);
+    }
+
+    private List<BlobInfo> temps(String prefix, boolean remove) {
         String directoryLocation = prefix.endsWith("/") ? Locations.directory(prefix) : Locations.parent(prefix);
         String namePrefix = prefix.endsWith("/") ? "" : Locations.name(prefix);
         Path directory = checkedPath(directoryLocation, true);
+        List<BlobInfo> found = new ArrayList<>();
         try {
-            return removeTemps(fileSystem(directory), directory, namePrefix);
+            temps(fileSystem(directory), directory, directoryLocation, namePrefix, remove, found);
         } catch (IOException e) {
-            throw failure(prefix, "removing abandoned writes", e);
+            throw failure(prefix, remove ? "removing abandoned writes" : "listing abandoned writes", e);
         }
+        return found;
     }
 
-    private static int removeTemps(FileSystem fs, Path directory, String namePrefix) throws IOException {
+    private static void temps(FileSystem fs, Path directory, String directoryLocation, String namePrefix,
+            boolean remove, List<BlobInfo> found) throws IOException {
         FileStatus[] entries;
         try {
             entries = fs.listStatus(directory);
         } catch (FileNotFoundException e) {
-            return 0;
+            return;
         }
-        int removed = 0;
         for (FileStatus entry : entries) {
             String name = entry.getPath().getName();
             boolean temp = isTempName(name);
@@ -232,13 +245,15 @@ public final class HadoopBlobStore implements BlobStore, SupportsPrefixListing, 
                 continue;
             }
             if (entry.isDirectory()) {
-                removed += removeTemps(fs, entry.getPath(), "");
-                pruneIfEmpty(fs, entry.getPath());
-            } else if (temp && fs.delete(entry.getPath(), false)) {
-                removed++;
+                temps(fs, entry.getPath(), directoryLocation + name + "/", "", remove, found);
+                if (remove) {
+                    pruneIfEmpty(fs, entry.getPath());
+                }
+            } else if (temp && (!remove || fs.delete(entry.getPath(), false))) {
+                found.add(new BlobInfo(directoryLocation + name, entry.getLen(),
+                        Instant.ofEpochMilli(entry.getModificationTime())));
             }
         }
-        return removed;
     }
 
     private static void walk(FileSystem fs, Path directory, String directoryLocation, String namePrefix,
@@ -257,7 +272,8 @@ public final class HadoopBlobStore implements BlobStore, SupportsPrefixListing, 
             if (entry.isDirectory()) {
                 walk(fs, entry.getPath(), directoryLocation + name + "/", "", found);
             } else if (entry.isFile() && !isTempName(name)) {
-                found.add(new BlobInfo(directoryLocation + name, entry.getLen()));
+                found.add(new BlobInfo(directoryLocation + name, entry.getLen(),
+                        Instant.ofEpochMilli(entry.getModificationTime())));
             }
         }
     }

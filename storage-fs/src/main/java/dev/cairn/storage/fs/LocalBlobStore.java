@@ -202,16 +202,28 @@ public final class LocalBlobStore implements BlobStore, SupportsPrefixListing, S
      */
     @Override
     public int removeAbandonedWrites(String prefix) {
-        FileLocations.Prefix parsed = FileLocations.prefix(prefix);
-        try {
-            return removeTemps(parsed.directory(), parsed.namePrefix());
-        } catch (IOException e) {
-            throw failure(prefix, "removing abandoned writes", e);
-        }
+        return temps(prefix, true).size();
     }
 
-    private static int removeTemps(Path directory, String namePrefix) throws IOException {
-        int removed = 0;
+    /** The temporary files of writes under {@code prefix}, with their size and last modification. */
+    @Override
+    public List<BlobInfo> findAbandonedWrites(String prefix) {
+        return temps(prefix, false);
+    }
+
+    private static List<BlobInfo> temps(String prefix, boolean remove) {
+        FileLocations.Prefix parsed = FileLocations.prefix(prefix);
+        List<BlobInfo> found = new ArrayList<>();
+        try {
+            temps(parsed.directory(), parsed.directoryLocation(), parsed.namePrefix(), remove, found);
+        } catch (IOException e) {
+            throw failure(prefix, remove ? "removing abandoned writes" : "listing abandoned writes", e);
+        }
+        return found;
+    }
+
+    private static void temps(Path directory, String directoryLocation, String namePrefix, boolean remove,
+            List<BlobInfo> found) throws IOException {
         List<Path> subdirectories = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path entry : entries) {
@@ -228,22 +240,24 @@ public final class LocalBlobStore implements BlobStore, SupportsPrefixListing, S
                 }
                 if (attributes.isDirectory()) {
                     subdirectories.add(entry);
-                } else if (temp && attributes.isRegularFile() && Files.deleteIfExists(entry)) {
-                    removed++;
+                } else if (temp && attributes.isRegularFile() && (!remove || Files.deleteIfExists(entry))) {
+                    found.add(new BlobInfo(directoryLocation + name, attributes.size(),
+                            attributes.lastModifiedTime().toInstant()));
                 }
             }
         } catch (NoSuchFileException | NotDirectoryException e) {
-            return 0;
+            return;
         } catch (DirectoryIteratorException e) {
             if (!(e.getCause() instanceof NoSuchFileException)) {
                 throw e.getCause();
             }
         }
         for (Path sub : subdirectories) {
-            removed += removeTemps(sub, "");
-            pruneIfEmpty(sub);
+            temps(sub, directoryLocation + sub.getFileName() + "/", "", remove, found);
+            if (remove) {
+                pruneIfEmpty(sub);
+            }
         }
-        return removed;
     }
 
     /** How many files commits and appends have forced to the device; lets tests see the durability path run. */
@@ -273,7 +287,8 @@ public final class LocalBlobStore implements BlobStore, SupportsPrefixListing, S
                 if (attributes.isDirectory()) {
                     walk(entry, directoryLocation + name + "/", "", found);
                 } else if (attributes.isRegularFile() && !FileLocations.isTempName(name)) {
-                    found.add(new BlobInfo(directoryLocation + name, attributes.size()));
+                    found.add(new BlobInfo(directoryLocation + name, attributes.size(),
+                            attributes.lastModifiedTime().toInstant()));
                 }
             }
         } catch (NoSuchFileException | NotDirectoryException e) {

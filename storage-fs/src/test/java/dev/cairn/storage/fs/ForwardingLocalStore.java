@@ -8,6 +8,7 @@ import dev.cairn.blob.SupportsAbandonedWriteCleanup;
 import dev.cairn.blob.SupportsAppend;
 import dev.cairn.blob.SupportsBulkDelete;
 import dev.cairn.blob.SupportsPrefixListing;
+import java.util.List;
 
 /** Passes every call to a {@link LocalBlobStore}; the TCK self-tests' broken stores override one thing. */
 class ForwardingLocalStore implements BlobStore, SupportsPrefixListing, SupportsBulkDelete,
@@ -42,6 +43,11 @@ class ForwardingLocalStore implements BlobStore, SupportsPrefixListing, Supports
     @Override
     public void deleteAll(Iterable<String> locations) {
         delegate.deleteAll(locations);
+    }
+
+    @Override
+    public List<BlobInfo> findAbandonedWrites(String prefix) {
+        return delegate.findAbandonedWrites(prefix);
     }
 
     @Override

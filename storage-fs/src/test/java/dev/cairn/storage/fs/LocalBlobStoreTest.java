@@ -1,6 +1,7 @@
 package dev.cairn.storage.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -96,8 +97,10 @@ class LocalBlobStoreTest {
         assertThatThrownBy(() -> store.list(loc("a/../"))).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("'..'");
         write(store, loc("a/b.bin"), bytes(3, 1));
-        assertThat(store.list(loc("a/"))).containsExactly(new BlobInfo(loc("a/b.bin"), 3));
-        assertThat(store.list(loc("a/b"))).containsExactly(new BlobInfo(loc("a/b.bin"), 3));
+        assertThat(store.list(loc("a/"))).extracting(BlobInfo::location, BlobInfo::length)
+                .containsExactly(tuple(loc("a/b.bin"), 3L));
+        assertThat(store.list(loc("a/b"))).extracting(BlobInfo::location, BlobInfo::length)
+                .containsExactly(tuple(loc("a/b.bin"), 3L));
     }
 
     @Test
@@ -271,8 +274,8 @@ class LocalBlobStoreTest {
         Files.createDirectories(root.resolve("ext"));
         Files.write(root.resolve("ext/data.bin"), new byte[] {1, 2, 3});
         Files.write(root.resolve("ext/.hidden"), new byte[] {4});
-        assertThat(store.list(loc("ext/"))).containsExactlyInAnyOrder(new BlobInfo(loc("ext/data.bin"), 3),
-                new BlobInfo(loc("ext/.hidden"), 1));
+        assertThat(store.list(loc("ext/"))).extracting(BlobInfo::location, BlobInfo::length)
+                .containsExactlyInAnyOrder(tuple(loc("ext/data.bin"), 3L), tuple(loc("ext/.hidden"), 1L));
         assertThat(store.open(loc("ext/data.bin")).length()).isEqualTo(3);
         assertThatThrownBy(() -> write(store, loc("ext/data.bin"), new byte[1]))
                 .isInstanceOf(BlobAlreadyExistsException.class);

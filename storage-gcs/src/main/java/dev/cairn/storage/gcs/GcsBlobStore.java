@@ -118,7 +118,8 @@ public final class GcsBlobStore implements BlobStore, SupportsPrefixListing, Sup
                     continue;
                 }
                 out.add(new BlobInfo(GcsLocation.toLocation(loc.bucket(), b.getName()),
-                        b.getSize() == null ? 0 : b.getSize()));
+                        b.getSize() == null ? 0 : b.getSize(),
+                        b.getUpdateTime() == null ? null : java.time.Instant.ofEpochMilli(b.getUpdateTime())));
             }
         } catch (com.google.cloud.storage.StorageException e) {
             throw translate(prefix, "list", e);

@@ -280,7 +280,8 @@ public final class S3BlobStore implements BlobStore, SupportsPrefixListing, Supp
                 if (entropyPrefix && !physicalKey(logical).equals(key)) {
                     continue;
                 }
-                found.add(new BlobInfo(S3Location.SCHEME_PREFIX + parsed.bucket() + "/" + logical, object.size()));
+                found.add(new BlobInfo(S3Location.SCHEME_PREFIX + parsed.bucket() + "/" + logical, object.size(),
+                        object.lastModified()));
             }
         } catch (SdkException e) {
             throw storageFailure(prefix, "ListObjectsV2", e);
@@ -297,12 +298,26 @@ public final class S3BlobStore implements BlobStore, SupportsPrefixListing, Supp
      */
     @Override
     public int removeAbandonedWrites(String prefix) {
+        return uploads(prefix, true).size();
+    }
+
+    /**
+     * The multipart uploads under {@code prefix} that were started and not completed or aborted, each as
+     * {@code s3://<bucket>/<key>?uploadId=<id>} with the time it was initiated (length 0: the parts are not
+     * summed).
+     */
+    @Override
+    public List<BlobInfo> findAbandonedWrites(String prefix) {
+        return uploads(prefix, false);
+    }
+
+    private List<BlobInfo> uploads(String prefix, boolean abort) {
         S3Location parsed = S3Location.parse(prefix);
         String logicalPrefix = parsed.key();
         String marker = config.entropyKey();
         boolean entropyPrefix = marker != null && logicalPrefix.contains(marker);
         String listPrefix = entropyPrefix ? logicalPrefix.substring(0, logicalPrefix.indexOf(marker)) : logicalPrefix;
-        int aborted = 0;
+        List<BlobInfo> found = new ArrayList<>();
         try {
             for (MultipartUpload upload : client.listMultipartUploadsPaginator(b -> b.bucket(parsed.bucket())
                     .prefix(listPrefix)).uploads()) {
@@ -311,13 +326,17 @@ public final class S3BlobStore implements BlobStore, SupportsPrefixListing, Supp
                         : !key.startsWith(logicalPrefix)) {
                     continue;
                 }
-                client.abortMultipartUpload(b -> b.bucket(parsed.bucket()).key(key).uploadId(upload.uploadId()));
-                aborted++;
+                if (abort) {
+                    client.abortMultipartUpload(b -> b.bucket(parsed.bucket()).key(key).uploadId(upload.uploadId()));
+                }
+                found.add(new BlobInfo(S3Location.SCHEME_PREFIX + parsed.bucket() + "/" + key + "?uploadId="
+                        + upload.uploadId(), 0, upload.initiated()));
             }
         } catch (SdkException e) {
-            throw storageFailure(prefix, "aborting abandoned multipart uploads", e);
+            throw storageFailure(prefix, abort ? "aborting abandoned multipart uploads"
+                    : "listing abandoned multipart uploads", e);
         }
-        return aborted;
+        return found;
     }
 
     private boolean isEntropyKeyUnder(String key, String logicalPrefix, String before, String marker) {
