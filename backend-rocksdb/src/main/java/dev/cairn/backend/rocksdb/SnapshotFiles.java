@@ -25,8 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import org.rocksdb.Options;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.SstFileReader;
 
 /**
  * Moves snapshot files between the local disk and checkpoint storage on the transfer threads, and
@@ -52,13 +50,7 @@ final class SnapshotFiles {
 
     /** Fails with a {@link CorruptCheckpointException} naming {@code what} unless every block checksum matches. */
     void verify(Path sst, String what) {
-        try (SstFileReader reader = new SstFileReader(readerOptions)) {
-            reader.open(sst.toString());
-            reader.verifyChecksum();
-        } catch (RocksDBException e) {
-            throw new CorruptCheckpointException(what, "RocksDB checksum verification of SST file "
-                    + sst.getFileName() + " failed: " + e.getMessage(), e);
-        }
+        SstChecksums.verify(readerOptions, sst, what);
     }
 
     /** Uploads {@code file} into a new stream of {@code scope}; SST files are verified first. */

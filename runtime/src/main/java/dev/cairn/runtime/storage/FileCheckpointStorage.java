@@ -385,6 +385,24 @@ public final class FileCheckpointStorage implements CheckpointStorage {
         return directory.removeUnreferenced(keep);
     }
 
+    /**
+     * The files of the job directory that neither {@code keep} nor {@code alsoReferenced} (locations that
+     * checkpoints elsewhere refer to, e.g. of a job restored from this one without claim) refers to, the
+     * job's records excepted; nothing is deleted. What an operator's clean-up may delete.
+     */
+    public List<BlobInfo> unreferencedFiles(Collection<CompletedCheckpoint> keep, Set<String> alsoReferenced) {
+        return directory.unreferenced(keep, Set.copyOf(alsoReferenced));
+    }
+
+    /**
+     * Deletes {@code files} of the job directory, {@code _metadata} first, without lowering the highest id of
+     * the directory (as {@link #removeUnreferenced}); refuses, deleting nothing, if one lies outside the job
+     * directory or is referenced by {@code keep}. Only call while no writer of the job is active.
+     */
+    public List<String> removeFiles(Collection<CompletedCheckpoint> keep, Collection<String> files) {
+        return directory.remove(keep, files);
+    }
+
     @Override
     public void discardJob() {
         directory.discardAll();
@@ -509,7 +527,8 @@ public final class FileCheckpointStorage implements CheckpointStorage {
         }
     }
 
-    static Long parseId(String dirName) {
+    /** The id of a {@code chk-<n>} directory name, or {@code null} if the name is not one. */
+    public static Long parseId(String dirName) {
         if (!dirName.startsWith(CHECKPOINT_DIR_PREFIX)) {
             return null;
         }

@@ -170,12 +170,56 @@ final class JobDirectory {
      * claimed one), the id floor record is written first; a floor that what is kept covers is deleted last.
      */
     List<String> removeUnreferenced(Collection<CompletedCheckpoint> keep) {
+        List<BlobInfo> listing = list();
+        Set<String> referenced = referencedBy(keep);
+        List<String> files = new ArrayList<>();
+        for (BlobInfo info : listing) {
+            if (!referenced.contains(info.location())) {
+                files.add(info.location());
+            }
+        }
+        return delete(keep, listing, files, true);
+    }
+
+    /**
+     * The files of the job directory that neither {@code keep} nor {@code alsoReferenced} refers to, the
+     * job's own records excepted: what {@link #removeUnreferenced} would delete, without deleting.
+     */
+    List<BlobInfo> unreferenced(Collection<CompletedCheckpoint> keep, Set<String> alsoReferenced) {
+        Set<String> referenced = referencedBy(keep);
+        referenced.addAll(alsoReferenced);
+        List<BlobInfo> found = new ArrayList<>();
+        for (BlobInfo info : list()) {
+            if (!referenced.contains(info.location())) {
+                found.add(info);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Deletes {@code files}, which must lie in the job directory and be neither records nor referenced by
+     * {@code keep}, in the order and with the id floor of {@link #removeUnreferenced}.
+     */
+    List<String> remove(Collection<CompletedCheckpoint> keep, Collection<String> files) {
+        Set<String> referenced = referencedBy(keep);
+        for (String file : files) {
+            if (!file.startsWith(jobDir)) {
+                throw new StorageException(file + " lies outside the job directory " + jobDir + "; not deleted");
+            }
+            if (referenced.contains(file)) {
+                throw new StorageException(file + " is referenced by a kept checkpoint or is a record of the job"
+                        + " directory; not deleted");
+            }
+        }
+        return delete(keep, list(), files, false);
+    }
+
+    private Set<String> referencedBy(Collection<CompletedCheckpoint> keep) {
         Set<String> referenced = new HashSet<>();
         referenced.add(jobEndLocation());
         referenced.add(idFloorLocation());
-        long covered = 0;
         for (CompletedCheckpoint checkpoint : keep) {
-            covered = Math.max(covered, checkpoint.checkpointId());
             referenced.add(metadataOf(checkpoint.pointer()));
             for (StateHandle handle : checkpoint.metadata().allHandles()) {
                 for (StreamStateHandle stream : handle.streams()) {
@@ -187,20 +231,27 @@ final class JobDirectory {
                 }
             }
         }
+        return referenced;
+    }
+
+    private List<String> delete(Collection<CompletedCheckpoint> keep, List<BlobInfo> listing,
+            Collection<String> files, boolean abandonedWrites) {
+        long covered = 0;
+        for (CompletedCheckpoint checkpoint : keep) {
+            covered = Math.max(covered, checkpoint.checkpointId());
+        }
+        boolean hasFloor = false;
+        for (BlobInfo info : listing) {
+            if (info.location().equals(idFloorLocation())) {
+                hasFloor = true;
+            } else if (info.location().equals(jobEndLocation())) {
+                covered = Math.max(covered, readJobEnd().map(JobEnd::lastCheckpointId).orElse(0L));
+            }
+        }
         List<String> metadata = new ArrayList<>();
         List<String> others = new ArrayList<>();
         long highestDeleted = 0;
-        boolean hasFloor = false;
-        for (BlobInfo info : list()) {
-            String location = info.location();
-            if (location.equals(idFloorLocation())) {
-                hasFloor = true;
-            } else if (location.equals(jobEndLocation())) {
-                covered = Math.max(covered, readJobEnd().map(JobEnd::lastCheckpointId).orElse(0L));
-            }
-            if (referenced.contains(location)) {
-                continue;
-            }
+        for (String location : files) {
             highestDeleted = Math.max(highestDeleted, checkpointIdOf(location));
             (location.endsWith("/" + FileCheckpointStorage.METADATA_FILE_NAME) ? metadata : others).add(location);
         }
@@ -211,7 +262,9 @@ final class JobDirectory {
         }
         BlobStores.deleteAll(store, metadata);
         BlobStores.deleteAll(store, others);
-        removeAbandonedWrites();
+        if (abandonedWrites) {
+            removeAbandonedWrites();
+        }
         List<String> deleted = new ArrayList<>(metadata);
         deleted.addAll(others);
         if (floor > 0 && floor <= covered) {
@@ -263,7 +316,7 @@ final class JobDirectory {
                 : p + "/" + FileCheckpointStorage.METADATA_FILE_NAME;
     }
 
-    private Iterable<BlobInfo> list() {
+    private List<BlobInfo> list() {
         if (!(store instanceof SupportsPrefixListing listing)) {
             throw new StorageException("cannot scan the job directory " + jobDir + ": the blob store "
                     + store.getClass().getName() + " does not implement "
