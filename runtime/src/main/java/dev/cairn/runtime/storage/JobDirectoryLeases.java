@@ -195,7 +195,11 @@ final class JobDirectoryLeases {
                         + Math.max(1, ttl.toMillis() / 3) + " ms", e);
                 return;
             }
-            deleteAllBut(location);
+            CairnException failed = deleteAllBut(location);
+            if (failed != null) {
+                LOG.log(Level.WARNING, "deleting an earlier lease of " + location + " failed; trying again after"
+                        + " the next renewal", failed);
+            }
         }
 
         private void write(String location, byte[] bytes) {
@@ -205,8 +209,9 @@ final class JobDirectoryLeases {
             }
         }
 
-        /** Deletes the earlier blobs of this holder; one that cannot be deleted now is tried again later. */
-        private void deleteAllBut(String keep) {
+        /** Deletes this holder's blobs but {@code keep}; returns the last failure, those blobs stay in {@code written}. */
+        private CairnException deleteAllBut(String keep) {
+            CairnException failed = null;
             for (String location : List.copyOf(written)) {
                 if (location.equals(keep)) {
                     continue;
@@ -217,10 +222,10 @@ final class JobDirectoryLeases {
                 } catch (BlobNotFoundException gone) {
                     written.remove(location);
                 } catch (CairnException e) {
-                    LOG.log(Level.WARNING, "deleting the earlier lease " + location + " failed; trying again"
-                            + " after the next renewal", e);
+                    failed = e;
                 }
             }
+            return failed;
         }
 
         @Override
@@ -238,10 +243,10 @@ final class JobDirectoryLeases {
                 Thread.currentThread().interrupt();
             }
             synchronized (this) {
-                deleteAllBut(null);
-                if (!written.isEmpty()) {
-                    LOG.log(Level.WARNING, "job directory {0}: the lease {1} could not be deleted; it goes stale"
-                            + " after {2}", jobDir, written, ttl);
+                CairnException failed = deleteAllBut(null);
+                if (failed != null) {
+                    LOG.log(Level.WARNING, "releasing the lease " + written + " failed; it goes stale " + ttl
+                            + " after its last renewal", failed);
                 }
             }
             open.remove(holder);
