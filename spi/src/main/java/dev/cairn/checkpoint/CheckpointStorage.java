@@ -109,6 +109,26 @@ public interface CheckpointStorage extends StateHandleReader, AutoCloseable {
         }
     }
 
+    /**
+     * Holds the job directory for a running job: the storage writes a {@link JobLease} described by
+     * {@code description} (who holds it: host, pid) into the directory and renews it until the hold is closed,
+     * so that operator tools can see that the job is live. A failed renewal never fails the job. The clean-ups
+     * of this storage ({@link #removeUnreferenced}, {@link #discardJob}) keep the leases of its open holds and
+     * delete those of other holders. The default holds nothing (storages without a shared directory).
+     */
+    default JobDirectoryHold holdJobDirectory(String description) {
+        return JobDirectoryHold.none();
+    }
+
+    /**
+     * The leases in the job directory, newest per holder, live or stale; a lease that cannot be read is
+     * reported (renewed at {@link java.time.Instant#EPOCH}, its description naming the file and the reason),
+     * not thrown. The default has none.
+     */
+    default List<JobLease> leases() {
+        return List.of();
+    }
+
     @Override
     void close();
 }

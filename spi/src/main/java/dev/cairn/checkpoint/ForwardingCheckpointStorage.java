@@ -87,6 +87,16 @@ public abstract class ForwardingCheckpointStorage implements CheckpointStorage {
     }
 
     @Override
+    public JobDirectoryHold holdJobDirectory(String description) {
+        return delegate.holdJobDirectory(description);
+    }
+
+    @Override
+    public List<JobLease> leases() {
+        return delegate.leases();
+    }
+
+    @Override
     public SeekableInputStream open(StreamStateHandle handle) {
         return delegate.open(handle);
     }

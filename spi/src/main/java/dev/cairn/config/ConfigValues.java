@@ -1,6 +1,7 @@
 package dev.cairn.config;
 
 import dev.cairn.error.ConfigurationException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -8,6 +9,7 @@ import java.util.regex.Pattern;
 /** Parsing of the values of configuration maps ({@code Map<String, String>}); errors name the key. */
 public final class ConfigValues {
     private static final Pattern SIZE = Pattern.compile("\\s*(\\d{1,19})\\s*(b|kb|k|mb|m|gb|g)?\\s*");
+    private static final Pattern DURATION = Pattern.compile("\\s*(\\d{1,15})\\s*(ms|s|min|h|d)?\\s*");
 
     private ConfigValues() {
     }
@@ -35,6 +37,22 @@ public final class ConfigValues {
             throw new ConfigurationException(key + ": '" + value + "' is too large");
         }
         return n << shift;
+    }
+
+    /** A duration such as {@code 500ms}, {@code 60s}, {@code 2min}, {@code 1h} or {@code 7d}; a plain number is milliseconds. */
+    public static Duration duration(String key, String value) {
+        Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new ConfigurationException(key + ": '" + value + "' is not a duration (e.g. 500ms, 60s, 2min, 1h, 7d)");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2) == null ? "ms" : m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "min" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> Duration.ofMillis(n);
+        };
     }
 
     /** A byte size that fits an {@code int}. */

@@ -81,6 +81,10 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
     private boolean forceFullSnapshot;
     private boolean shutdown;
 
+    /**
+     * A coordinator for job {@code jobId}; it holds the job directory with a lease
+     * ({@link CheckpointStorage#holdJobDirectory}) from now until {@link #shutdown} or {@link #close}.
+     */
     public CheckpointCoordinator(String jobId, CheckpointConfig config, CheckpointStorage storage,
             CheckpointTaskGateway gateway) {
         this.jobId = Objects.requireNonNull(jobId, "jobId");
@@ -89,6 +93,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
         this.gateway = Objects.requireNonNull(gateway, "gateway");
         this.sharedState = SharedStateRegistry.forStorage(storage);
         this.directoryOwner = new JobDirectoryOwner(jobId, storage);
+        directoryOwner.hold();
         this.lastCheckpointId = directoryOwner.highestCheckpointId();
         this.failures = new CheckpointFailureCounter(config.tolerableCheckpointFailureNumber());
         this.timeoutMillis = config.checkpointTimeout().toMillis();
@@ -277,6 +282,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
      * deleted. When the retained checkpoints are deleted, the job-end record
      * ({@link CheckpointStorage#markJobEnded}) is written first and whatever else the job directory still
      * holds is deleted after them, so no crash leaves anything a later resume could take for progress.
+     * Last, the lease the coordinator took on the job directory when it was created is released.
      * Idempotent.
      */
     public void shutdown(JobTermination termination) {
@@ -306,11 +312,12 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
             directoryOwner.removeLeftovers(kept);
         }
         stopThreads();
+        directoryOwner.release();
     }
 
     /**
-     * Releases the coordinator's threads. If {@link #shutdown} was not called, pending checkpoints
-     * are aborted, but retained checkpoints are left as they are.
+     * Releases the coordinator's threads and its lease on the job directory. If {@link #shutdown} was not
+     * called, pending checkpoints are aborted, but retained checkpoints are left as they are.
      */
     @Override
     public void close() {
@@ -323,6 +330,7 @@ public final class CheckpointCoordinator implements CheckpointResponder, AutoClo
         }
         finishShutdown(aborted, queued);
         stopThreads();
+        directoryOwner.release();
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.cairn.checkpoint.CheckpointScan;
 import dev.cairn.checkpoint.CheckpointStorage;
 import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.DamagedCheckpoint;
+import dev.cairn.checkpoint.JobDirectoryHold;
 import dev.cairn.checkpoint.JobEnd;
 import dev.cairn.error.StorageException;
 import dev.cairn.runtime.config.JobTermination;
@@ -23,7 +24,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * checkpoint in it (older or newer, sound or damaged), files nobody references, and abandoned writes
  * are deleted, metadata first, before the run starts;</li>
  * <li>an ended run that deletes its checkpoints first writes the job-end record, so what survives a
- * crash in the middle of the deletion is recognised as the remains of an ended job.</li>
+ * crash in the middle of the deletion is recognised as the remains of an ended job;</li>
+ * <li>while the run lives it holds the directory with a lease ({@link CheckpointStorage#holdJobDirectory}),
+ * taken before anything is read or written and released after the job-end record and the deletions, so
+ * operator tools can tell a live job; a killed run's lease goes stale, and the next run's claim deletes it.</li>
  * </ul>
  */
 final class JobDirectoryOwner {
@@ -32,10 +36,42 @@ final class JobDirectoryOwner {
     private final String jobId;
     private final CheckpointStorage storage;
     private final List<CompletedCheckpoint> restoredWithoutClaim = new CopyOnWriteArrayList<>();
+    private volatile JobDirectoryHold hold = JobDirectoryHold.none();
 
     JobDirectoryOwner(String jobId, CheckpointStorage storage) {
         this.jobId = jobId;
         this.storage = storage;
+    }
+
+    /** Holds the job directory until {@link #release()}; a storage that cannot hold it is logged, not fatal. */
+    void hold() {
+        String description = "cairn job " + jobId + " on " + hostName() + " pid " + ProcessHandle.current().pid();
+        try {
+            hold = storage.holdJobDirectory(description);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "job " + jobId + ": the job directory cannot be held with a lease; operator"
+                    + " tools will not see that the job is running", e);
+        }
+    }
+
+    /** Releases the hold of {@link #hold()}; idempotent. */
+    void release() {
+        JobDirectoryHold h = hold;
+        hold = JobDirectoryHold.none();
+        try {
+            h.close();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "job " + jobId + ": releasing the lease on the job directory failed", e);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | SecurityException e) {
+            String env = System.getenv("HOSTNAME");
+            return env != null && !env.isBlank() ? env : "unknown-host";
+        }
     }
 
     /** Remembers a checkpoint restored without claim: this run never deletes anything it refers to. */

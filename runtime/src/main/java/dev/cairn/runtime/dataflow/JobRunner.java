@@ -111,7 +111,13 @@ public final class JobRunner implements AutoCloseable {
                 new Gateway());
         b.statsListeners.forEach(coordinator::addListener);
         if (initialCheckpoint != null) {
-            coordinator.restoreFrom(initialCheckpoint, claimMode);
+            try {
+                coordinator.restoreFrom(initialCheckpoint, claimMode);
+            } catch (RuntimeException e) {
+                coordinator.close();
+                localDirectory.close();
+                throw e;
+            }
         }
         this.master = new Thread(this::masterLoop, "cairn-job-" + graph.name());
         this.master.setDaemon(true);

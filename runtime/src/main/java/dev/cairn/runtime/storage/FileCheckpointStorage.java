@@ -18,7 +18,9 @@ import dev.cairn.checkpoint.CheckpointedStateScope;
 import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.FileStateHandle;
 import dev.cairn.checkpoint.InlineStateHandle;
+import dev.cairn.checkpoint.JobDirectoryHold;
 import dev.cairn.checkpoint.JobEnd;
+import dev.cairn.checkpoint.JobLease;
 import dev.cairn.checkpoint.SegmentStateHandle;
 import dev.cairn.checkpoint.StateHandle;
 import dev.cairn.checkpoint.StreamStateHandle;
@@ -52,6 +54,7 @@ import java.util.UUID;
  * &lt;base&gt;/&lt;job-id&gt;/shared/&lt;uuid&gt;        state later checkpoints may reference
  * &lt;base&gt;/&lt;job-id&gt;/taskowned/&lt;uuid&gt;     state owned by the tasks
  * &lt;base&gt;/&lt;job-id&gt;/_job-ended          the job-end record, written before an ended job deletes its checkpoints
+ * &lt;base&gt;/&lt;job-id&gt;/_lease-&lt;holder&gt;-&lt;n&gt;  a running job's lease on the directory, renewed as n+1
  * &lt;target or base&gt;/savepoint-&lt;job6&gt;-&lt;random&gt;/   a self-contained savepoint: every file and _metadata
  * </pre>
  * Streams below the inline threshold become {@link InlineStateHandle}s inside the metadata and
@@ -76,6 +79,7 @@ public final class FileCheckpointStorage implements CheckpointStorage {
     private final String jobDir;
     private final FileCheckpointStorageOptions options;
     private final boolean ownsStore;
+    private final JobDirectoryLeases leases;
     private final JobDirectory directory;
     private final FileMergingManager merging;
 
@@ -105,7 +109,8 @@ public final class FileCheckpointStorage implements CheckpointStorage {
         this.jobId = jobId;
         this.jobDir = base + jobId + "/";
         this.ownsStore = ownsStore;
-        this.directory = new JobDirectory(store, jobDir, this::resolve);
+        this.leases = new JobDirectoryLeases(store, jobDir, options.leaseTtl());
+        this.directory = new JobDirectory(store, jobDir, this::resolve, leases);
         this.merging = options.fileMerging().enabled()
                 ? new FileMergingManager(store, mergedLocation(), options.fileMerging(), options.inlineThreshold())
                 : null;
@@ -408,6 +413,21 @@ public final class FileCheckpointStorage implements CheckpointStorage {
         directory.discardAll();
     }
 
+    /**
+     * Writes {@code <base>/<job-id>/_lease-<holder>-1} and renews it every third of
+     * {@link FileCheckpointStorageOptions#leaseTtl()} until the hold is closed (closing the storage closes it too).
+     */
+    @Override
+    public JobDirectoryHold holdJobDirectory(String description) {
+        return leases.hold(Objects.requireNonNull(description, "description"));
+    }
+
+    /** @throws StorageException if the blob store does not implement {@link SupportsPrefixListing} */
+    @Override
+    public List<JobLease> leases() {
+        return leases.leases();
+    }
+
     @Override
     public SeekableInputStream open(StreamStateHandle handle) {
         if (handle instanceof InlineStateHandle inline) {
@@ -426,6 +446,7 @@ public final class FileCheckpointStorage implements CheckpointStorage {
     @Override
     public void close() {
         try {
+            leases.releaseAll();
             if (merging != null) {
                 merging.close();
             }

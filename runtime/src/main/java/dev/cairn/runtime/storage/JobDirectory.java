@@ -34,8 +34,9 @@ import java.util.function.Function;
  * The whole-directory operations of {@link FileCheckpointStorage}: scanning a job directory (sound and
  * damaged checkpoints, the highest id of any trace, the job-end record), writing the job-end record,
  * and deleting what no kept checkpoint refers to without lowering the highest id (the id floor record
- * {@code _checkpoint-id-floor} keeps it when the traces that carried it are deleted). Every operation lists
- * the directory, so the blob store must implement {@link SupportsPrefixListing}.
+ * {@code _checkpoint-id-floor} keeps it when the traces that carried it are deleted). The leases of the
+ * storage's own open holds ({@link JobDirectoryLeases}) survive every clean-up; other holders' leases do not.
+ * Every operation lists the directory, so the blob store must implement {@link SupportsPrefixListing}.
  */
 final class JobDirectory {
     static final String JOB_END_FILE_NAME = "_job-ended";
@@ -46,11 +47,14 @@ final class JobDirectory {
     private final BlobStore store;
     private final String jobDir;
     private final Function<String, CompletedCheckpoint> resolver;
+    private final JobDirectoryLeases leases;
 
-    JobDirectory(BlobStore store, String jobDir, Function<String, CompletedCheckpoint> resolver) {
+    JobDirectory(BlobStore store, String jobDir, Function<String, CompletedCheckpoint> resolver,
+            JobDirectoryLeases leases) {
         this.store = store;
         this.jobDir = jobDir;
         this.resolver = resolver;
+        this.leases = leases;
     }
 
     String jobEndLocation() {
@@ -174,7 +178,7 @@ final class JobDirectory {
         Set<String> referenced = referencedBy(keep);
         List<String> files = new ArrayList<>();
         for (BlobInfo info : listing) {
-            if (!referenced.contains(info.location())) {
+            if (!referenced.contains(info.location()) && !leases.isHeld(info.location())) {
                 files.add(info.location());
             }
         }
@@ -190,7 +194,7 @@ final class JobDirectory {
         referenced.addAll(alsoReferenced);
         List<BlobInfo> found = new ArrayList<>();
         for (BlobInfo info : list()) {
-            if (!referenced.contains(info.location())) {
+            if (!referenced.contains(info.location()) && !leases.isHeld(info.location())) {
                 found.add(info);
             }
         }
@@ -282,7 +286,10 @@ final class JobDirectory {
         return id == null ? -1 : id;
     }
 
-    /** Every checkpoint's metadata first, then all other files, the job-end record last. */
+    /**
+     * Every checkpoint's metadata first, then all other files (other holders' leases too), the job-end record
+     * last; the leases of this storage's open holds are kept.
+     */
     void discardAll() {
         List<String> metadata = new ArrayList<>();
         List<String> others = new ArrayList<>();
@@ -291,7 +298,7 @@ final class JobDirectory {
             String location = info.location();
             if (location.equals(jobEndLocation())) {
                 hasJobEnd = true;
-            } else {
+            } else if (!leases.isHeld(location)) {
                 (location.endsWith("/" + FileCheckpointStorage.METADATA_FILE_NAME) ? metadata : others)
                         .add(location);
             }

@@ -172,7 +172,7 @@ class CheckpointCoordinatorFailureTest extends CoordinatorTestSupport {
                 .build(), storage, gateway);
         assertThat(failure(c.triggerCheckpoint())).isEqualTo(CheckpointFailureReason.EXPIRED);
         gate.countDown();
-        await("no trace of checkpoint 1", () -> files(files, files.jobLocation()).isEmpty());
+        await("no trace of checkpoint 1", () -> filesButLeases(files).isEmpty());
         assertThat(c.retainedCheckpoints()).isEmpty();
         assertThat(gateway.completed).isEmpty();
     }

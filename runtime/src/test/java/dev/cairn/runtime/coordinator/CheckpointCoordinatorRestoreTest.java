@@ -169,9 +169,12 @@ class CheckpointCoordinatorRestoreTest extends CoordinatorTestSupport {
         c.restoreFrom(second.resolve(two.pointer()), RecoveryClaimMode.CLAIM);
         assertThat(ids(second.completedCheckpoints())).as("older and newer checkpoints fenced").containsExactly(2L);
         assertThat(filesOf(second, 4)).as("files of the checkpoint that never completed").isEmpty();
-        assertThat(files(second, second.jobLocation())).as("the claimed checkpoint, and the id floor that keeps id 4")
+        assertThat(filesButLeases(second)).as("the claimed checkpoint, and the id floor that keeps id 4")
                 .allMatch(f -> f.startsWith(second.checkpointLocation(2))
                         || f.equals(second.jobLocation() + "_checkpoint-id-floor"));
+        assertThat(second.leases()).as("the first run's lease fenced, the claiming run's kept").singleElement()
+                .satisfies(l -> assertThat(files(second, second.jobLocation())).contains(
+                        second.jobLocation() + "_lease-" + l.holder() + "-1"));
         assertThat(ids(c.retainedCheckpoints())).containsExactly(2L);
         assertThat(get(c.triggerCheckpoint()).checkpointId()).as("above every id the directory held").isEqualTo(5);
     }

@@ -60,6 +60,11 @@ abstract class CoordinatorTestSupport {
         return out;
     }
 
+    /** The files of the job directory but the lease blobs of live coordinators ({@code _lease-*}). */
+    static List<String> filesButLeases(FileCheckpointStorage s) {
+        return files(s, s.jobLocation()).stream().filter(f -> !f.startsWith(s.jobLocation() + "_lease-")).toList();
+    }
+
     static List<String> filesOf(FileCheckpointStorage s, long checkpointId) {
         return files(s, s.checkpointLocation(checkpointId));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.error.ConfigurationException;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,7 @@ class FileCheckpointStorageOptionsTest {
         assertThat(o.writeBufferSize()).isEqualTo(4096);
         assertThat(o.maxMetadataSize()).isEqualTo(64L * 1024 * 1024);
         assertThat(o.verifyFilesOnResolve()).isTrue();
+        assertThat(o.leaseTtl()).isEqualTo(Duration.ofSeconds(60));
         assertThat(o.toBuilder().build()).isEqualTo(o);
     }
 
@@ -64,5 +66,26 @@ class FileCheckpointStorageOptionsTest {
         assertThatThrownBy(() -> FileCheckpointStorageOptions.fromConfig(
                 Map.of(FileCheckpointStorageOptions.WRITE_BUFFER_SIZE, "4gb")))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("too large");
+    }
+
+    @Test
+    void leaseTtlParsesDurationsAndRejectsNonPositiveOrTooLongOnesNamingTheKey() {
+        String key = FileCheckpointStorageOptions.LEASE_TTL;
+        assertThat(key).isEqualTo("checkpoint.lease.ttl");
+        assertThat(FileCheckpointStorageOptions.fromConfig(Map.of(key, "500ms")).leaseTtl()).isEqualTo(Duration.ofMillis(500));
+        assertThat(FileCheckpointStorageOptions.fromConfig(Map.of(key, " 90 S ")).leaseTtl()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(FileCheckpointStorageOptions.fromConfig(Map.of(key, "2min")).leaseTtl()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(FileCheckpointStorageOptions.fromConfig(Map.of(key, "1h")).leaseTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(FileCheckpointStorageOptions.fromConfig(Map.of(key, "250")).leaseTtl()).isEqualTo(Duration.ofMillis(250));
+        assertThat(FileCheckpointStorageOptions.fromConfig(Map.of(key, "30s")).toBuilder().build().leaseTtl())
+                .isEqualTo(Duration.ofSeconds(30));
+        for (String bad : new String[] {"0", "0s", "-1s", "sixty", "60 days", "25h", ""}) {
+            assertThatThrownBy(() -> FileCheckpointStorageOptions.fromConfig(Map.of(key, bad))).as(bad)
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining(key);
+        }
+        assertThatThrownBy(() -> FileCheckpointStorageOptions.builder().leaseTtl(Duration.ofNanos(10)).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining(key + " must be at least 1 ms");
+        assertThatThrownBy(() -> FileCheckpointStorageOptions.builder().leaseTtl(Duration.ofDays(2)).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining(key + " must be at most");
     }
 }
