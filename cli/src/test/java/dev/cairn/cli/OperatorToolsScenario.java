@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -52,7 +53,7 @@ final class OperatorToolsScenario {
         return new Run(cli.execute(args), text.toString());
     }
 
-    private Run tool(String command, String... args) {
+    private Run onJob(String command, String... args) {
         List<String> all = new ArrayList<>(List.of(command, storage.jobDir()));
         all.addAll(List.of(args));
         all.addAll(storage.storageOptions());
@@ -79,7 +80,7 @@ final class OperatorToolsScenario {
                     .redirectOutput(data.resolveSibling(storage.name() + "-job.log").toFile()).start();
             try {
                 awaitMetadata(store, jobDir, 3, job);
-                Run held = tool("gc");
+                Run held = onJob("gc");
                 assertThat(held.exitCode()).as(held.output()).isEqualTo(1);
                 assertThat(held.output()).contains("refused: " + jobDir + " is held by cairn job");
             } finally {
@@ -100,7 +101,7 @@ final class OperatorToolsScenario {
                 Run dry = awaitLeaseExpiry();
                 assertThat(dry.output()).as(dry.output()).contains("keep   checkpoint 999999 without _metadata")
                         .contains("within the grace period").contains("would delete 0 files");
-                Run dry0 = tool("gc", "--grace", "0");
+                Run dry0 = onJob("gc", "--grace", "0");
                 assertThat(dry0.exitCode()).as(dry0.output()).isZero();
                 assertThat(dry0.output()).as(dry0.output()).contains("would  checkpoint 999999 without _metadata")
                         .contains(aborted).contains("would  shared file nobody refers to").contains(orphanShared)
@@ -108,7 +109,7 @@ final class OperatorToolsScenario {
                         .doesNotContain("would  other file");
                 assertThat(store.exists(aborted)).as("a dry run deletes nothing").isTrue();
 
-                Run inspect = tool("inspect", "--json");
+                Run inspect = onJob("inspect", "--json");
                 assertThat(inspect.exitCode()).as(inspect.output()).isZero();
                 JsonNode report = new ObjectMapper().readTree(inspect.output());
                 List<String> referenced = new ArrayList<>();
@@ -122,14 +123,14 @@ final class OperatorToolsScenario {
                     });
                 }
                 assertThat(referenced).isNotEmpty();
-                Run table = tool("inspect");
+                Run table = onJob("inspect");
                 assertThat(table.output()).contains("checkpoint ").contains("operator ").contains("subtask 0");
 
-                Run verify = tool("verify", "--no-progress");
+                Run verify = onJob("verify", "--no-progress");
                 assertThat(verify.exitCode()).as(verify.output()).isZero();
                 assertThat(verify.output()).contains(": sound");
 
-                Run applied = tool("gc", "--grace", "0", "--apply");
+                Run applied = onJob("gc", "--grace", "0", "--apply");
                 assertThat(applied.exitCode()).as(applied.output()).isZero();
                 assertThat(store.exists(aborted)).as(applied.output()).isFalse();
                 assertThat(store.exists(orphanShared)).isFalse();
@@ -143,13 +144,13 @@ final class OperatorToolsScenario {
                     assertThat(checkpoints.highestCheckpointId()).as("gc never lowers the highest id")
                             .isGreaterThanOrEqualTo(999999);
                 }
-                assertThat(tool("verify", "--no-progress").exitCode()).isZero();
-                assertThat(tool("gc", "--grace", "0").output()).contains("would delete 0 files");
+                assertThat(onJob("verify", "--no-progress").exitCode()).isZero();
+                assertThat(onJob("gc", "--grace", "0").output()).contains("would delete 0 files");
 
                 String victim = largestReferencedFile(store, referenced);
                 byte[] original = read(store, victim);
-                replace(store, victim, java.util.Arrays.copyOf(original, original.length - 1));
-                Run damaged = tool("verify", "--no-progress");
+                replace(store, victim, Arrays.copyOf(original, original.length - 1));
+                Run damaged = onJob("verify", "--no-progress");
                 assertThat(damaged.exitCode()).as(damaged.output()).isEqualTo(1);
                 assertThat(damaged.output()).contains("PROBLEM " + victim + ": has " + (original.length - 1)
                         + " bytes, but " + original.length + " were recorded");
@@ -179,7 +180,7 @@ final class OperatorToolsScenario {
     private Run awaitLeaseExpiry() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
-            Run run = tool("gc");
+            Run run = onJob("gc");
             if (run.exitCode() == 0 || System.nanoTime() > deadline) {
                 assertThat(run.exitCode()).as("gc after the killed job's lease went stale: %s", run.output()).isZero();
                 return run;

@@ -39,11 +39,15 @@ public final class ConfigValues {
         return n << shift;
     }
 
-    /** A duration such as {@code 500ms}, {@code 60s}, {@code 2min}, {@code 1h} or {@code 7d}; a plain number is milliseconds. */
+    /**
+     * A duration such as {@code 500ms}, {@code 60s}, {@code 2min}, {@code 1h} or {@code 7d}; a plain number is
+     * milliseconds.
+     */
     public static Duration duration(String key, String value) {
         Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new ConfigurationException(key + ": '" + value + "' is not a duration (e.g. 500ms, 60s, 2min, 1h, 7d)");
+            throw new ConfigurationException(key + ": '" + value
+                    + "' is not a duration (e.g. 500ms, 60s, 2min, 1h, 7d)");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2) == null ? "ms" : m.group(2)) {
