@@ -37,11 +37,15 @@ final class OperatorToolsScenario {
 
     private final ToolStorage storage;
     private final Path data;
+    private final long events;
+    private long started;
     private final List<String> demoArgs;
 
-    OperatorToolsScenario(ToolStorage storage, Path data, String... demoArgs) {
+    /** A demo of {@code events} events (enough to outlive three checkpoints and a gc) with {@code demoArgs}. */
+    OperatorToolsScenario(ToolStorage storage, Path data, long events, String... demoArgs) {
         this.storage = storage;
         this.data = data;
+        this.events = events;
         this.demoArgs = List.of(demoArgs);
     }
 
@@ -62,7 +66,8 @@ final class OperatorToolsScenario {
 
     private List<String> demo(String... extra) {
         List<String> args = new ArrayList<>(List.of("demo", "--no-progress", "--data-dir", data.toString(),
-                "--events", "3000000", "--interval", "50", "--storage-option", "checkpoint.lease.ttl=2s"));
+                "--events", Long.toString(events), "--keys", "20000", "--interval", "50", "--storage-option", "checkpoint.lease.ttl=2s",
+                "--storage-option", "checkpoint.storage.inline-threshold=64"));
         args.addAll(demoArgs);
         args.addAll(storage.demoOptions());
         args.addAll(List.of(extra));
@@ -70,6 +75,7 @@ final class OperatorToolsScenario {
     }
 
     void run() throws Exception {
+        started = System.nanoTime();
         try (BlobStore store = BlobStores.forLocation(storage.jobDir(), storage.options())) {
             String jobDir = storage.jobDir();
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -80,6 +86,7 @@ final class OperatorToolsScenario {
                     .redirectOutput(data.resolveSibling(storage.name() + "-job.log").toFile()).start();
             try {
                 awaitMetadata(store, jobDir, 3, job);
+                phase("3 checkpoints of the running job");
                 Run held = onJob("gc");
                 assertThat(held.exitCode()).as(held.output()).isEqualTo(1);
                 assertThat(held.output()).contains("refused: " + jobDir + " is held by cairn job");
@@ -98,7 +105,9 @@ final class OperatorToolsScenario {
             unfinished.write(new byte[6 << 20]);
             unfinished.flush();
             try {
+                phase("killed");
                 Run dry = awaitLeaseExpiry();
+                phase("lease stale");
                 assertThat(dry.output()).as(dry.output()).contains("keep   checkpoint 999999 without _metadata")
                         .contains("within the grace period").contains("would delete 0 files");
                 Run dry0 = onJob("gc", "--grace", "0");
@@ -122,7 +131,7 @@ final class OperatorToolsScenario {
                         }
                     });
                 }
-                assertThat(referenced).isNotEmpty();
+                assertThat(referenced).as(inspect.output()).isNotEmpty();
                 Run table = onJob("inspect");
                 assertThat(table.output()).contains("checkpoint ").contains("operator ").contains("subtask 0");
 
@@ -147,13 +156,24 @@ final class OperatorToolsScenario {
                 assertThat(onJob("verify", "--no-progress").exitCode()).isZero();
                 assertThat(onJob("gc", "--grace", "0").output()).contains("would delete 0 files");
 
-                String victim = largestReferencedFile(store, referenced);
+                JsonNode largest = largestStream(report);
+                String victim = largest.path("location").asText();
                 byte[] original = read(store, victim);
-                replace(store, victim, Arrays.copyOf(original, original.length - 1));
-                Run damaged = onJob("verify", "--no-progress");
+                Run damaged;
+                if (largest.path("storedAs").asText().equals("segment")) {
+                    byte[] flipped = original.clone();
+                    flipped[(int) (largest.path("offset").asLong() + largest.path("size").asLong() / 2)] ^= 0x20;
+                    replace(store, victim, flipped);
+                    damaged = onJob("verify", "--no-progress");
+                    assertThat(damaged.output()).as(damaged.output()).contains("PROBLEM " + victim + ": segment [")
+                            .contains("has CRC32C");
+                } else {
+                    replace(store, victim, Arrays.copyOf(original, original.length - 1));
+                    damaged = onJob("verify", "--no-progress");
+                    assertThat(damaged.output()).contains("PROBLEM " + victim + ": has " + (original.length - 1)
+                            + " bytes, but " + original.length + " were recorded");
+                }
                 assertThat(damaged.exitCode()).as(damaged.output()).isEqualTo(1);
-                assertThat(damaged.output()).contains("PROBLEM " + victim + ": has " + (original.length - 1)
-                        + " bytes, but " + original.length + " were recorded");
                 replace(store, victim, original);
             } finally {
                 try {
@@ -163,6 +183,7 @@ final class OperatorToolsScenario {
                 }
             }
             store.delete(foreign);
+            phase("tools done");
 
             StringWriter text = new StringWriter();
             CommandLine cli = CairnCommand.commandLine();
@@ -171,10 +192,16 @@ final class OperatorToolsScenario {
             int resumed = cli.execute(demo("--resume").toArray(String[]::new));
             assertThat(resumed).as(text.toString()).isZero();
             assertThat(text.toString()).contains("verified: exactly-once");
+            phase("resumed to the end");
             List<String> left = new ArrayList<>();
             ((SupportsPrefixListing) store).list(jobDir).forEach(i -> left.add(i.location()));
             assertThat(left).as("after the resumed run").containsExactly(jobDir + "_job-ended");
         }
+    }
+
+    private void phase(String what) {
+        System.out.printf("%s: %s after %d ms%n", storage.name(), what,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     private Run awaitLeaseExpiry() throws InterruptedException {
@@ -220,20 +247,18 @@ final class OperatorToolsScenario {
         return highest;
     }
 
-    private static String largestReferencedFile(BlobStore store, List<String> referenced) {
-        String largest = null;
-        long size = -1;
-        for (String file : referenced) {
-            if (file.endsWith("/_metadata") || file.contains("/merged/")) {
-                continue;
-            }
-            long length = store.open(file).length();
-            if (length > size) {
-                size = length;
-                largest = file;
+    /** The largest stream stored in a file or a segment of a merged file that the inspect report names. */
+    private static JsonNode largestStream(JsonNode report) {
+        JsonNode largest = null;
+        for (JsonNode stream : report.findValues("streams")) {
+            for (JsonNode s : stream) {
+                if (!s.path("location").isNull() && (largest == null
+                        || s.path("size").asLong() > largest.path("size").asLong())) {
+                    largest = s;
+                }
             }
         }
-        assertThat(largest).as("a state file to damage among %s", referenced).isNotNull();
+        assertThat(largest).as("a stored stream in %s", report).isNotNull();
         return largest;
     }
 

@@ -76,7 +76,11 @@ final class CheckpointVerifier {
             try {
                 check.run(this);
             } catch (CairnException e) {
-                problems.add(new Problem(check.file(), e.getMessage(), check.referredBy()));
+                String reason = e.getMessage();
+                if (reason.startsWith(check.file() + ": ")) {
+                    reason = reason.substring(check.file().length() + 2);
+                }
+                problems.add(new Problem(check.file(), reason, check.referredBy()));
             }
             bytes += check.length();
         }

@@ -5,6 +5,7 @@ import dev.cairn.runtime.storage.FileCheckpointStorage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -24,11 +25,17 @@ record GcPlan(List<GcCommand.Decision> decisions, List<String> toDelete, long by
         boolean sharedAtRisk = (!damaged.isEmpty() && !deleteDamaged) || unreadableElsewhere;
         String sharedReason = unreadableElsewhere ? "an unreadable checkpoint elsewhere may refer to it"
                 : "a damaged checkpoint may refer to it; --delete-damaged deletes it";
+        Set<Long> completedSince = new HashSet<>();
+        for (BlobInfo file : unreferenced) {
+            Long id = checkpointIdOf(jobDir, file);
+            if (id != null && !damaged.contains(id) && file.location().endsWith("/_metadata")) {
+                completedSince.add(id);
+            }
+        }
         List<GcCommand.Decision> decisions = new ArrayList<>();
         for (BlobInfo file : unreferenced) {
             String rest = file.location().substring(jobDir.length());
-            int slash = rest.indexOf('/');
-            Long id = slash > 0 ? FileCheckpointStorage.parseId(rest.substring(0, slash)) : null;
+            Long id = checkpointIdOf(jobDir, file);
             String shared = FileCheckpointStorage.SHARED_DIR + "/";
             String kind;
             String keep = null;
@@ -37,6 +44,9 @@ record GcPlan(List<GcCommand.Decision> decisions, List<String> toDelete, long by
             } else if (id != null && damaged.contains(id)) {
                 kind = "damaged checkpoint " + id;
                 keep = deleteDamaged ? null : "damaged; --delete-damaged deletes it";
+            } else if (id != null && completedSince.contains(id)) {
+                kind = "checkpoint " + id;
+                keep = "completed after gc read the directory; run gc again";
             } else if (id != null) {
                 kind = "checkpoint " + id + " without _metadata";
             } else if (rest.startsWith(shared + FileCheckpointStorage.MERGED_DIR + "/")) {
@@ -78,6 +88,12 @@ record GcPlan(List<GcCommand.Decision> decisions, List<String> toDelete, long by
         }
         return new GcPlan(List.copyOf(decisions), List.copyOf(toDelete), bytes,
                 youngWrite == null ? abandoned.size() : 0, kept);
+    }
+
+    private static Long checkpointIdOf(String jobDir, BlobInfo file) {
+        String rest = file.location().substring(jobDir.length());
+        int slash = rest.indexOf('/');
+        return slash > 0 ? FileCheckpointStorage.parseId(rest.substring(0, slash)) : null;
     }
 
     /** Why {@code file} is too young to delete, or {@code null} if it is not. */

@@ -126,8 +126,8 @@ record InspectReport(String directory, List<CheckpointView> checkpoints, List<Sh
             inc.sharedState().forEach((name, s) -> streams.add(stream(catalog, "shared " + name, s)));
             inc.privateState().forEach((name, s) -> streams.add(stream(catalog, "private " + name, s)));
             streams.add(stream(catalog, "meta", inc.metaStateHandle()));
-            return new HandleView(inc.backendId() + " incremental", range(inc.keyGroupRange()), inc.stateSize(),
-                    streams);
+            return new HandleView("incremental (backend instance " + inc.backendId() + ")", range(inc.keyGroupRange()),
+                    inc.stateSize(), streams);
         }
         if (handle instanceof KeyGroupsStateHandle kg) {
             streams.add(stream(catalog, "key groups", kg.delegate()));

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
  * blobs ({@link #isHeld}).
  */
 final class JobDirectoryLeases {
+    private static final int MAX_LEASE_READS = 5;
     static final String LEASE_PREFIX = "_lease-";
     private static final System.Logger LOG = System.getLogger(JobDirectoryLeases.class.getName());
     private static final int MAX_LEASE_SIZE = 4096;
@@ -84,6 +85,20 @@ final class JobDirectoryLeases {
 
     /** The newest sound lease per holder; a holder with only unreadable blobs is reported by its newest one. */
     List<JobLease> leases() {
+        for (int attempt = 1; ; attempt++) {
+            List<JobLease> leases = readLeases(attempt == MAX_LEASE_READS);
+            if (leases != null) {
+                return leases;
+            }
+        }
+    }
+
+    /**
+     * The newest lease per holder from one listing, or {@code null} when a holder's every listed blob was
+     * renewed away before it could be read (the holder is live; list again). On the {@code last} attempt such
+     * a holder counts as renewed now, so a live holder is never missed.
+     */
+    private List<JobLease> readLeases(boolean last) {
         Map<String, TreeMap<Long, String>> byHolder = new TreeMap<>();
         for (BlobInfo info : list()) {
             String holder = holderOf(info.location());
@@ -109,9 +124,14 @@ final class JobDirectoryLeases {
                     }
                 }
             }
-            if (sound != null || unreadable != null) {
-                leases.add(sound != null ? sound : unreadable);
+            if (sound == null && unreadable == null) {
+                if (!last) {
+                    return null;
+                }
+                sound = new JobLease(e.getKey(), "a holder whose lease " + e.getValue().lastEntry().getValue()
+                        + " was renewed while being read", Instant.now(), ttl);
             }
+            leases.add(sound != null ? sound : unreadable);
         }
         leases.sort(Comparator.comparing(JobLease::renewedAt).reversed().thenComparing(JobLease::holder));
         return leases;
