@@ -141,6 +141,8 @@ final class OperatorToolsScenario {
 
                 Run applied = onJob("gc", "--grace", "0", "--apply");
                 assertThat(applied.exitCode()).as(applied.output()).isZero();
+                System.out.println(storage.name() + ": cairn gc --grace 0 --apply: " + applied.output().strip()
+                        .lines().reduce((a, b) -> b).orElse(""));
                 assertThat(store.exists(aborted)).as(applied.output()).isFalse();
                 assertThat(store.exists(orphanShared)).isFalse();
                 assertThat(store.exists(foreign)).as("not Cairn's: kept").isTrue();

@@ -66,7 +66,8 @@ final class CheckpointVerifier {
     Result verify(CheckpointCatalog catalog) {
         List<Problem> problems = new ArrayList<>();
         for (CheckpointCatalog.Entry entry : catalog.damaged()) {
-            problems.add(new Problem(metadataOf(entry.pointer()), entry.problem().getMessage(), List.of()));
+            String metadata = metadataOf(entry.pointer());
+            problems.add(new Problem(metadata, withoutFile(metadata, entry.problem().getMessage()), List.of()));
         }
         Map<String, Check> checks = checks(catalog);
         long bytes = 0;
@@ -76,11 +77,7 @@ final class CheckpointVerifier {
             try {
                 check.run(this);
             } catch (CairnException e) {
-                String reason = e.getMessage();
-                if (reason.startsWith(check.file() + ": ")) {
-                    reason = reason.substring(check.file().length() + 2);
-                }
-                problems.add(new Problem(check.file(), reason, check.referredBy()));
+                problems.add(new Problem(check.file(), withoutFile(check.file(), e.getMessage()), check.referredBy()));
             }
             bytes += check.length();
         }
@@ -196,6 +193,11 @@ final class CheckpointVerifier {
             }
             progress.accept(n);
         }
+    }
+
+    /** {@code message} without the {@code <file>: } a {@code CorruptCheckpointException} starts with. */
+    private static String withoutFile(String file, String message) {
+        return message.startsWith(file + ": ") ? message.substring(file.length() + 2) : message;
     }
 
     private static String metadataOf(String pointer) {

@@ -10,6 +10,7 @@ import dev.cairn.runtime.storage.FileCheckpointStorage;
 import dev.cairn.runtime.storage.FileCheckpointStorageOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,7 +44,10 @@ final class OperatorTarget implements AutoCloseable {
             throw new ConfigurationException(location + ": a directory of checkpoints lies below the root of its"
                     + " store; name one (e.g. " + directory + "checkpoints)");
         }
-        FileCheckpointStorageOptions storageOptions = FileCheckpointStorageOptions.fromConfig(options);
+        Map<String, String> config = new HashMap<>(options);
+        // the tools check every file themselves, and a checkpoint with a damaged file is still shown
+        config.put(FileCheckpointStorageOptions.VERIFY_FILES_ON_RESOLVE, "false");
+        FileCheckpointStorageOptions storageOptions = FileCheckpointStorageOptions.fromConfig(config);
         BlobStore store = BlobStores.forLocation(directory, options);
         try {
             if (!(store instanceof SupportsPrefixListing)) {
