@@ -46,12 +46,16 @@ public final class ConfigValues {
             throw new ConfigurationException(key + ": '" + value + "' is not a duration (e.g. 500ms, 60s, 2min, 1h)");
         }
         long n = Long.parseLong(m.group(1));
-        return switch (m.group(2) == null ? "ms" : m.group(2)) {
-            case "s" -> Duration.ofSeconds(n);
-            case "min" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofMillis(n);
-        };
+        try {
+            return switch (m.group(2) == null ? "ms" : m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "min" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofMillis(n);
+            };
+        } catch (ArithmeticException e) {
+            throw new ConfigurationException(key + ": '" + value + "' is too long", e);
+        }
     }
 
     /** A byte size that fits an {@code int}. */
