@@ -65,7 +65,6 @@ final class JobDirectoryOwner {
         }
     }
 
-
     /** Remembers a checkpoint restored without claim: this run never deletes anything it refers to. */
     void restoredWithoutClaim(CompletedCheckpoint checkpoint) {
         restoredWithoutClaim.add(checkpoint);

@@ -51,11 +51,6 @@ final class JobDirectoryLeases {
         this.ttl = ttl;
     }
 
-    /** Whether {@code location} is a lease blob of this job directory. */
-    boolean isLease(String location) {
-        return holderOf(location) != null;
-    }
-
     /** Whether {@code location} is a lease blob of one of this storage's open holds. */
     boolean isHeld(String location) {
         String holder = holderOf(location);
