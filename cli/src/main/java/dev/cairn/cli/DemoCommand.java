@@ -8,7 +8,9 @@ import dev.cairn.blob.BlobStore;
 import dev.cairn.checkpoint.CheckpointStorage;
 import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.DamagedCheckpoint;
+import dev.cairn.checkpoint.JobDirectoryHold;
 import dev.cairn.checkpoint.JobEnd;
+import dev.cairn.checkpoint.JobLease;
 import dev.cairn.error.CairnException;
 import dev.cairn.filemerging.FileMergingOptions;
 import dev.cairn.runtime.config.CheckpointConfig;
@@ -58,6 +60,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code cairn demo}: a keyed counting job over a replayable source, with failures injected at random
  * moments, recovered from checkpoints, and its committed output checked against the failure-free result.
+ * The command holds the job directory with a lease from before the resume's take-over or the fresh start's
+ * wipe until it exits; the job's coordinator holds its own lease while the job runs.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run a keyed counting job with injected failures and verify exactly-once output.")
@@ -177,7 +181,8 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         RequestCountingStore requests = new RequestCountingStore();
-        try (CheckpointStorage checkpointStorage = openStorage(storageUri, options, requests)) {
+        try (CheckpointStorage checkpointStorage = openStorage(storageUri, options, requests);
+                JobDirectoryHold hold = checkpointStorage.holdJobDirectory(JobLease.describe("cairn demo " + JOB_ID))) {
             Optional<CompletedCheckpoint> resumeFrom = Optional.empty();
             if (resume) {
                 ResumePoint point = ResumePoint.takeOver(checkpointStorage, fallbackToOlder);

@@ -25,6 +25,18 @@ public record JobLease(String holder, String description, Instant renewedAt, Dur
         }
     }
 
+    /** {@code <subject> on <host> pid <pid>} for this process: the usual {@link #description()}. */
+    public static String describe(String subject) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | SecurityException e) {
+            String env = System.getenv("HOSTNAME");
+            host = env != null && !env.isBlank() ? env : "unknown-host";
+        }
+        return subject + " on " + host + " pid " + ProcessHandle.current().pid();
+    }
+
     /** When the lease goes stale unless renewed. */
     public Instant expiresAt() {
         return renewedAt.plus(ttl);

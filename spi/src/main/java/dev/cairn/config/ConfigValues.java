@@ -50,13 +50,17 @@ public final class ConfigValues {
                     + "' is not a duration (e.g. 500ms, 60s, 2min, 1h, 7d)");
         }
         long n = Long.parseLong(m.group(1));
-        return switch (m.group(2) == null ? "ms" : m.group(2)) {
-            case "s" -> Duration.ofSeconds(n);
-            case "min" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> Duration.ofMillis(n);
-        };
+        try {
+            return switch (m.group(2) == null ? "ms" : m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "min" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> Duration.ofMillis(n);
+            };
+        } catch (ArithmeticException e) {
+            throw new ConfigurationException(key + ": '" + value + "' is too long", e);
+        }
     }
 
     /** A byte size that fits an {@code int}. */

@@ -6,6 +6,7 @@ import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.DamagedCheckpoint;
 import dev.cairn.checkpoint.JobDirectoryHold;
 import dev.cairn.checkpoint.JobEnd;
+import dev.cairn.checkpoint.JobLease;
 import dev.cairn.error.StorageException;
 import dev.cairn.runtime.config.JobTermination;
 import java.lang.System.Logger.Level;
@@ -45,9 +46,8 @@ final class JobDirectoryOwner {
 
     /** Holds the job directory until {@link #release()}; a storage that cannot hold it is logged, not fatal. */
     void hold() {
-        String description = "cairn job " + jobId + " on " + hostName() + " pid " + ProcessHandle.current().pid();
         try {
-            hold = storage.holdJobDirectory(description);
+            hold = storage.holdJobDirectory(JobLease.describe("cairn job " + jobId));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "job " + jobId + ": the job directory cannot be held with a lease; operator"
                     + " tools will not see that the job is running", e);
@@ -62,15 +62,6 @@ final class JobDirectoryOwner {
             h.close();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "job " + jobId + ": releasing the lease on the job directory failed", e);
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException | SecurityException e) {
-            String env = System.getenv("HOSTNAME");
-            return env != null && !env.isBlank() ? env : "unknown-host";
         }
     }
 

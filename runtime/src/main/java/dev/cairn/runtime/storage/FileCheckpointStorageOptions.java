@@ -57,7 +57,7 @@ public record FileCheckpointStorageOptions(int inlineThreshold, int writeBufferS
         check(problems, INLINE_THRESHOLD, inlineThreshold, MAX_INLINE_THRESHOLD);
         check(problems, WRITE_BUFFER_SIZE, writeBufferSize, MAX_WRITE_BUFFER_SIZE);
         check(problems, MAX_METADATA_SIZE, maxMetadataSize, MAX_MAX_METADATA_SIZE);
-        if (leaseTtl.toMillis() <= 0) {
+        if (leaseTtl.compareTo(Duration.ofMillis(1)) < 0) {
             problems.add(LEASE_TTL + " must be at least 1 ms, was " + leaseTtl);
         } else if (leaseTtl.compareTo(MAX_LEASE_TTL) > 0) {
             problems.add(LEASE_TTL + " must be at most " + MAX_LEASE_TTL + ", was " + leaseTtl);

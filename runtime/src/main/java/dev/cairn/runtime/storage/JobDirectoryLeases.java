@@ -8,7 +8,6 @@ import dev.cairn.blob.SupportsPrefixListing;
 import dev.cairn.checkpoint.JobDirectoryHold;
 import dev.cairn.checkpoint.JobLease;
 import dev.cairn.error.BlobNotFoundException;
-import dev.cairn.error.CairnException;
 import dev.cairn.error.CorruptCheckpointException;
 import dev.cairn.error.StorageException;
 import dev.cairn.format.JobLeaseFormat;
@@ -51,11 +50,6 @@ final class JobDirectoryLeases {
         this.store = store;
         this.jobDir = jobDir;
         this.ttl = ttl;
-    }
-
-    /** Whether {@code location} is a lease blob of this job directory. */
-    boolean isLease(String location) {
-        return holderOf(location) != null;
     }
 
     /** Whether {@code location} is a lease blob of one of this storage's open holds. */
@@ -117,7 +111,7 @@ final class JobDirectoryLeases {
                     break;
                 } catch (BlobNotFoundException renewedMeanwhile) {
                     continue;
-                } catch (CorruptCheckpointException | StorageException damaged) {
+                } catch (RuntimeException damaged) {
                     if (unreadable == null) {
                         unreadable = new JobLease(e.getKey(), "unreadable lease " + location + ": "
                                 + damaged.getMessage(), Instant.EPOCH, Duration.ZERO);
@@ -210,12 +204,12 @@ final class JobDirectoryLeases {
             written.add(location);
             try {
                 write(location, JobLeaseFormat.write(new JobLease(holder, description, Instant.now(), ttl)));
-            } catch (CairnException e) {
+            } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "renewing the lease " + location + " failed; retrying in "
                         + Math.max(1, ttl.toMillis() / 3) + " ms", e);
                 return;
             }
-            CairnException failed = deleteAllBut(location);
+            RuntimeException failed = deleteAllBut(location);
             if (failed != null) {
                 LOG.log(Level.WARNING, "deleting an earlier lease of " + location + " failed; trying again after"
                         + " the next renewal", failed);
@@ -230,8 +224,8 @@ final class JobDirectoryLeases {
         }
 
         /** Deletes this holder's blobs but {@code keep}; returns the last failure, those blobs stay in {@code written}. */
-        private CairnException deleteAllBut(String keep) {
-            CairnException failed = null;
+        private RuntimeException deleteAllBut(String keep) {
+            RuntimeException failed = null;
             for (String location : List.copyOf(written)) {
                 if (location.equals(keep)) {
                     continue;
@@ -241,7 +235,7 @@ final class JobDirectoryLeases {
                     written.remove(location);
                 } catch (BlobNotFoundException gone) {
                     written.remove(location);
-                } catch (CairnException e) {
+                } catch (RuntimeException e) {
                     failed = e;
                 }
             }
@@ -263,7 +257,7 @@ final class JobDirectoryLeases {
                 Thread.currentThread().interrupt();
             }
             synchronized (this) {
-                CairnException failed = deleteAllBut(null);
+                RuntimeException failed = deleteAllBut(null);
                 if (failed != null) {
                     LOG.log(Level.WARNING, "releasing the lease " + written + " failed; it goes stale " + ttl
                             + " after its last renewal", failed);
