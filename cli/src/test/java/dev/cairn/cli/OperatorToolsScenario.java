@@ -89,7 +89,7 @@ final class OperatorToolsScenario {
                 phase("3 checkpoints of the running job");
                 Run held = onJob("gc");
                 assertThat(held.exitCode()).as(held.output()).isEqualTo(1);
-                assertThat(held.output()).contains("refused: " + jobDir + " is held by cairn job");
+                assertThat(held.output()).contains("refused: " + jobDir + " is held by cairn ").contains(" pid ");
             } finally {
                 job.destroyForcibly();
                 job.waitFor(30, TimeUnit.SECONDS);
