@@ -7,12 +7,20 @@ import dev.cairn.blob.SeekableInputStream;
 import dev.cairn.checkpoint.FileStateHandle;
 import dev.cairn.checkpoint.IncrementalKeyedStateHandle;
 import dev.cairn.checkpoint.KeyGroupsStateHandle;
+import dev.cairn.checkpoint.KeyedStateHandle;
+import dev.cairn.checkpoint.OperatorSnapshot;
+import dev.cairn.checkpoint.OperatorStateHandle;
 import dev.cairn.checkpoint.SegmentStateHandle;
 import dev.cairn.checkpoint.StateHandle;
 import dev.cairn.checkpoint.StreamStateHandle;
+import dev.cairn.checkpoint.SubtaskSnapshot;
 import dev.cairn.error.BlobNotFoundException;
 import dev.cairn.error.CairnException;
 import dev.cairn.filemerging.SegmentReader;
+import dev.cairn.format.snapshot.KeyedSnapshotReader;
+import dev.cairn.format.snapshot.OperatorSnapshotReader;
+import dev.cairn.format.snapshot.OperatorStateMetaInfo;
+import dev.cairn.format.snapshot.SnapshotStreams;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -29,8 +37,8 @@ import java.util.function.LongConsumer;
  * Reads every checkpoint and savepoint of a {@link CheckpointCatalog} and finds what would make a restore
  * fail: {@code _metadata} that does not parse, a file that is missing, has another size than recorded or
  * lies outside the checkpoint's root, a segment whose CRC32C does not match, an SST file whose block
- * checksums do not, key-group offsets past the end of their file. Each file is read once however many
- * checkpoints refer to it.
+ * checksums do not, key-group offsets past the end of their file, a block of a canonical keyed or operator
+ * snapshot that fails its own checks. Each file is read once however many checkpoints refer to it.
  */
 final class CheckpointVerifier {
     /** One problem: the file (or {@code _metadata}) it is about, the reason, and who refers to it. */
@@ -81,7 +89,59 @@ final class CheckpointVerifier {
             }
             bytes += check.length();
         }
+        problems.addAll(contentProblems(catalog));
         return new Result(catalog.entries.size(), files.size(), bytes, problems);
+    }
+
+    /**
+     * Reads every canonical keyed snapshot (each key group's block: magic, version, CRC32C, key group) and
+     * operator snapshot (every state's elements) through the storage, as a restore would, but into nothing.
+     */
+    private List<Problem> contentProblems(CheckpointCatalog catalog) {
+        List<Problem> problems = new ArrayList<>();
+        for (CheckpointCatalog.Entry entry : catalog.sound()) {
+            for (OperatorSnapshot op : entry.checkpoint().metadata().operators()) {
+                for (SubtaskSnapshot st : op.subtasks()) {
+                    for (KeyedStateHandle h : st.keyedState()) {
+                        if (h instanceof KeyGroupsStateHandle kg) {
+                            check(problems, entry, kg.delegate(), op.operatorId(), () -> readKeyGroups(kg, op));
+                        }
+                    }
+                    for (OperatorStateHandle h : st.operatorState()) {
+                        check(problems, entry, h.delegate(), op.operatorId(), () -> readOperatorState(h, op));
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    private void check(List<Problem> problems, CheckpointCatalog.Entry entry, StreamStateHandle stream,
+            String operatorId, Runnable read) {
+        try {
+            read.run();
+        } catch (CairnException e) {
+            String file = SnapshotStreams.describe(stream, operatorId);
+            if (problems.stream().noneMatch(p -> p.file().equals(file))) {
+                problems.add(new Problem(file, withoutFile(file, e.getMessage()), List.of(entry.label())));
+            }
+        }
+    }
+
+    private void readKeyGroups(KeyGroupsStateHandle handle, OperatorSnapshot op) {
+        try (KeyedSnapshotReader reader = KeyedSnapshotReader.open(handle, target.storage, op.operatorId())) {
+            for (int keyGroup : handle.keyGroupRange()) {
+                reader.readKeyGroup(keyGroup);
+            }
+        }
+    }
+
+    private void readOperatorState(OperatorStateHandle handle, OperatorSnapshot op) {
+        try (OperatorSnapshotReader reader = OperatorSnapshotReader.open(handle, target.storage, op.operatorId())) {
+            for (OperatorStateMetaInfo state : reader.states()) {
+                reader.readElements(state.name());
+            }
+        }
     }
 
     /** One read: a whole file, or one segment of a merged file, with what it must satisfy. */
