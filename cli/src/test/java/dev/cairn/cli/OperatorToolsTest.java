@@ -79,5 +79,8 @@ class OperatorToolsTest {
         OperatorToolsScenario.Run badGrace = OperatorToolsScenario.tool("gc", dir.toString(), "--grace", "soon");
         assertThat(badGrace.exitCode()).isNotZero();
         assertThat(badGrace.output()).contains("--grace").contains("soon");
+        OperatorToolsScenario.Run notAJob = OperatorToolsScenario.tool("gc", dir.resolve("job/chk-4").toString());
+        assertThat(notAJob.exitCode()).isEqualTo(2);
+        assertThat(notAJob.output()).contains("cairn gc: ").contains("chk-4/ is a checkpoint or savepoint directory");
     }
 }

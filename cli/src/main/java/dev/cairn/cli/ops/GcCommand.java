@@ -6,6 +6,7 @@ import dev.cairn.blob.SupportsAbandonedWriteCleanup;
 import dev.cairn.checkpoint.CompletedCheckpoint;
 import dev.cairn.checkpoint.JobLease;
 import dev.cairn.config.ConfigValues;
+import dev.cairn.error.ConfigurationException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,20 +19,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code cairn gc}: finds, and with {@code --apply} deletes, what no checkpoint of a job directory refers to. */
 @Command(name = "gc", mixinStandardHelpOptions = true,
-        description = "List (and with --apply delete) what no checkpoint or savepoint refers to in a job directory:"
+        description = "List (and with --apply delete) what no checkpoint or savepoint refers to in the job directory DIR:"
                 + " files of aborted checkpoints, shared and merged files nobody references, stale leases, leftover"
                 + " temporary files and open multipart uploads. Never deletes a referenced file nor anything outside"
                 + " the job directory; refuses while a job holds the directory (a live lease).")
 public final class GcCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "JOB_DIR", description = "The job directory, <checkpoint base>/<job id> (a path, or a"
-            + " URI such as s3://bucket/checkpoints/job).")
-    String directory;
-
     @Option(names = "--apply", description = "Delete what is listed (default: only list it).")
     boolean apply;
 
@@ -44,7 +40,7 @@ public final class GcCommand implements Callable<Integer> {
     boolean deleteDamaged;
 
     @Mixin
-    StorageOptions storageOptions;
+    DirectoryArgument argument;
 
     @Spec
     CommandSpec spec;
@@ -57,8 +53,12 @@ public final class GcCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Duration graceDuration = ConfigValues.duration("--grace", grace);
-        try (OperatorTarget target = OperatorTarget.open(directory, storageOptions.asMap())) {
+        try (OperatorTarget target = argument.open()) {
             String jobDir = target.directory;
+            if (target.isCheckpointDirectory()) {
+                throw new ConfigurationException(jobDir + " is a checkpoint or savepoint directory; gc works on the job"
+                        + " directory above it");
+            }
             Instant now = Instant.now();
             Optional<String> held = liveLease(target, now);
             if (held.isPresent()) {

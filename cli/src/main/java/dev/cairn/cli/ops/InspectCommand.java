@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -19,15 +18,11 @@ import picocli.CommandLine.Model.CommandSpec;
                 + " operators and subtasks, key groups, every handle with its file and size, shared files and how many"
                 + " checkpoints refer to each, merged physical files and their space amplification.")
 public final class InspectCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR", description = "A chk-<n> or savepoint directory, a job directory, or any"
-            + " directory above them (a path, or a URI such as s3://bucket/checkpoints/job).")
-    String directory;
-
     @Option(names = "--json", description = "Print the report as JSON instead of a table.")
     boolean json;
 
     @Mixin
-    StorageOptions storageOptions;
+    DirectoryArgument argument;
 
     @Spec
     CommandSpec spec;
@@ -35,7 +30,7 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (OperatorTarget target = OperatorTarget.open(directory, storageOptions.asMap())) {
+        try (OperatorTarget target = argument.open()) {
             String only = null;
             String root = target.directory;
             if (target.isCheckpointDirectory()) {

@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code cairn verify}: whether every checkpoint and savepoint under a directory would restore. */
@@ -24,15 +23,11 @@ import picocli.CommandLine.Spec;
                 + " (CRC32C of merged-file segments, RocksDB block checksums of SST files). Prints one line per problem;"
                 + " exit code 0 only when everything is sound, 1 otherwise.")
 public final class VerifyCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR", description = "A chk-<n> or savepoint directory, a job directory, or any"
-            + " directory above them (a path, or a URI such as s3://bucket/checkpoints).")
-    String directory;
-
     @Option(names = "--no-progress", description = "Do not draw the progress bar.")
     boolean noProgress;
 
     @Mixin
-    StorageOptions storageOptions;
+    DirectoryArgument argument;
 
     @Spec
     CommandSpec spec;
@@ -41,7 +36,7 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path scratch = Files.createTempDirectory("cairn-verify-");
-        try (OperatorTarget target = OperatorTarget.open(directory, storageOptions.asMap())) {
+        try (OperatorTarget target = argument.open()) {
             CheckpointCatalog catalog = CheckpointCatalog.of(target, target.directory);
             if (catalog.entries.isEmpty()) {
                 out.println(target.directory + ": no checkpoint or savepoint (no _metadata) found");
