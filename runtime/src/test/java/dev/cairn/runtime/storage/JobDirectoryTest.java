@@ -127,6 +127,32 @@ class JobDirectoryTest {
     }
 
     @Test
+    void unreferencedFilesListWithoutDeletingAndRemoveFilesDeletesOnlyThose() {
+        CompletedCheckpoint one = checkpoint(1);
+        CheckpointStorageLocation unfinished = storage.initializeLocation(7);
+        FileStateHandle aborted = (FileStateHandle) write(unfinished, CheckpointedStateScope.EXCLUSIVE, bytes(30_000, 7));
+        FileStateHandle orphan = (FileStateHandle) write(unfinished, CheckpointedStateScope.SHARED, bytes(30_000, 8));
+        List<String> before = List.copyOf(store.locations());
+
+        List<String> listed = storage.unreferencedFiles(List.of(one), java.util.Set.of(orphan.location())).stream()
+                .map(dev.cairn.blob.BlobInfo::location).toList();
+        assertThat(listed).as("what another checkpoint refers to is not listed").containsExactly(aborted.location());
+        assertThat(store.locations()).containsExactlyInAnyOrderElementsOf(before);
+
+        String referenced = ((FileStateHandle) one.metadata().allHandles().get(0).streams().get(0)).location();
+        assertThatThrownBy(() -> storage.removeFiles(List.of(one), List.of(aborted.location(), referenced)))
+                .hasMessageContaining(referenced).hasMessageContaining("not deleted");
+        assertThatThrownBy(() -> storage.removeFiles(List.of(one), List.of("mem:///checkpoints/job-2/chk-1/x")))
+                .hasMessageContaining("outside the job directory");
+        assertThat(store.locations()).as("a refused removal deletes nothing").containsExactlyInAnyOrderElementsOf(before);
+
+        assertThat(storage.removeFiles(List.of(one), List.of(aborted.location()))).containsExactly(aborted.location());
+        assertThat(store.locations()).doesNotContain(aborted.location()).contains(orphan.location())
+                .contains(storage.jobLocation() + "_checkpoint-id-floor");
+        assertThat(storage.highestCheckpointId()).as("removing chk-7's only file keeps the highest id").isEqualTo(7);
+    }
+
+    @Test
     void discardJobLeavesNothing() {
         checkpoint(1);
         checkpoint(2);
