@@ -47,11 +47,13 @@ final class MutationRun {
     private final boolean full;
     private final int sample;
     private final Random random;
+    private final long seed;
     private final Map<String, Long> tried = new TreeMap<>();
     private final Map<String, Long> refused = new TreeMap<>();
     private final Map<String, Long> byType = new TreeMap<>();
     private final List<String> problems = new ArrayList<>();
     private long problemCount;
+    private final long started = System.nanoTime();
 
     MutationRun(CheckpointFixture fixture, CompletedCheckpoint checkpoint, boolean full, int sample, long seed) {
         this.fixture = fixture;
@@ -59,6 +61,7 @@ final class MutationRun {
         this.full = full;
         this.sample = sample;
         this.random = new Random(seed);
+        this.seed = seed;
         this.expected = fixture.restore(pointer);
     }
 
@@ -193,8 +196,9 @@ final class MutationRun {
     /** The table of mutations tried and refused by file kind and mutation, and refusals by exception type. */
     String report(String backend) {
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-                "mutations of a %s checkpoint (%s): %,d tried, %,d refused naming the file, %,d not%n", backend,
-                full ? "full" : "CI slice", tried(), refused(), problemCount));
+                "mutations of a %s checkpoint (%s, seed %d): %,d tried, %,d refused naming the file, %,d not, in %.0f s%n",
+                backend, full ? "full" : "CI slice", seed, tried(), refused(), problemCount,
+                (System.nanoTime() - started) / 1e9));
         out.append(String.format(Locale.ROOT, "| %-52s | %8s | %8s |%n", "file kind | mutation", "tried", "refused"));
         tried.forEach((k, v) -> out.append(String.format(Locale.ROOT, "| %-52s | %8d | %8d |%n", k, v,
                 refused.getOrDefault(k, 0L))));

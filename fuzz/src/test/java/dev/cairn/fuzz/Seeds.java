@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.Arguments;
  * ({@link CheckpointFixture}), taken once per JVM under {@code cairn.fuzz.work}: the {@code _metadata} files, the
  * encoded handles they hold, the state files (canonical keyed and operator snapshots, RocksDB meta-data streams),
  * the job-end record and the checkpoint-id floor the storage writes. Each seed is offered twice, as it is and in
- * the checksum-fixing mode of {@link FuzzHarness}.
+ * the checksum-fixing mode of {@link FuzzHarness}. The first JVM of a build ({@code cairn.fuzz.run}, the build's
+ * timestamp) writes the seeds under {@code cairn.fuzz.work}; the fuzz targets' later JVMs of that build read them.
  */
 final class Seeds {
     private static Seeds instance;
@@ -45,16 +46,19 @@ final class Seeds {
     final List<byte[]> rocksDbMeta = new ArrayList<>();
     final List<byte[]> jobEnd = new ArrayList<>();
     final List<byte[]> idFloor = new ArrayList<>();
-    final String root;
 
-    private Seeds(Path work) {
-        List<CompletedCheckpoint> all = new ArrayList<>();
-        String storageRoot = null;
+    private List<List<byte[]>> all() {
+        return List.of(metadata, handles, keyedSnapshots, operatorSnapshots, rocksDbMeta, jobEnd, idFloor);
+    }
+
+    private Seeds() {
+    }
+
+    private void generate(Path work) {
         for (String backend : List.of("memory", "rocksdb")) {
             try (CheckpointFixture fixture = new CheckpointFixture(work.resolve(backend), backend, 1)) {
                 List<CompletedCheckpoint> checkpoints = fixture.takeCheckpoints(1);
-                all.addAll(checkpoints);
-                storageRoot = fixture.storage().baseLocation();
+                String storageRoot = fixture.storage().baseLocation();
                 for (CompletedCheckpoint c : checkpoints) {
                     metadata.add(read(fixture, fixture.storage().metadataLocation(c.checkpointId())));
                     collect(fixture, c.metadata(), storageRoot);
@@ -66,20 +70,49 @@ final class Seeds {
                 jobEnd.add(read(fixture, fixture.storage().jobLocation() + "_job-ended"));
             }
         }
-        this.root = storageRoot;
     }
 
     static synchronized Seeds get() {
         if (instance == null) {
             try {
                 Path work = Path.of(System.getProperty("cairn.fuzz.work", System.getProperty("java.io.tmpdir")));
-                Files.createDirectories(work);
-                instance = new Seeds(Files.createTempDirectory(work, "seed-checkpoints-"));
+                Path cached = work.resolve("seeds-" + System.getProperty("cairn.fuzz.run", "local"));
+                Seeds seeds = new Seeds();
+                if (Files.exists(cached.resolve("complete"))) {
+                    seeds.load(cached);
+                } else {
+                    Files.createDirectories(work);
+                    seeds.generate(Files.createTempDirectory(work, "seed-checkpoints-"));
+                    seeds.store(cached);
+                }
+                instance = seeds;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return instance;
+    }
+
+    private void store(Path directory) throws IOException {
+        List<List<byte[]>> lists = all();
+        for (int l = 0; l < lists.size(); l++) {
+            Path dir = Files.createDirectories(directory.resolve(Integer.toString(l)));
+            for (int i = 0; i < lists.get(l).size(); i++) {
+                Files.write(dir.resolve(String.format("%04d", i)), lists.get(l).get(i));
+            }
+        }
+        Files.writeString(directory.resolve("complete"), "");
+    }
+
+    private void load(Path directory) throws IOException {
+        List<List<byte[]>> lists = all();
+        for (int l = 0; l < lists.size(); l++) {
+            try (Stream<Path> files = Files.list(directory.resolve(Integer.toString(l)))) {
+                for (Path f : files.sorted().toList()) {
+                    lists.get(l).add(Files.readAllBytes(f));
+                }
+            }
+        }
     }
 
     private void collect(CheckpointFixture fixture, CheckpointMetadata metadata, String root) {

@@ -125,9 +125,9 @@ final class SnapshotFiles {
                 String source = SnapshotStreams.describe(e.getValue(), operatorId);
                 int actual = copy(e.getValue(), source, target, reader);
                 if (expected != null && actual != expected) {
-                    throw new CorruptCheckpointException(source, String.format("the file %s of the snapshot has "
-                            + "CRC32C 0x%08x, but the snapshot's meta data records 0x%08x: it was changed or replaced "
-                            + "in storage", Path.of(e.getKey()).getFileName(), actual, expected));
+                    throw new CorruptCheckpointException(source, String.format("the file %s of the snapshot fails "
+                            + "its checksum: CRC32C 0x%08x, but the snapshot's meta data records 0x%08x (the file was "
+                            + "changed or replaced in storage)", Path.of(e.getKey()).getFileName(), actual, expected));
                 }
                 if (isSst(e.getKey())) {
                     verify(target, source);
