@@ -70,6 +70,7 @@ final class CheckpointFixture implements AutoCloseable {
     private final Map<String, String> backendConfig;
     private final BlobStore store;
     private final FileCheckpointStorage storage;
+    private final List<Path> restoreDirectories = new ArrayList<>();
     private int nextLocal;
 
     /**
@@ -141,7 +142,8 @@ final class CheckpointFixture implements AutoCloseable {
     private static void write(List<KeyedStateBackend<Long>> keyed, List<OperatorStateBackend> operators, long from,
             long to, int round) {
         for (long k = from; k < to; k++) {
-            KeyedStateBackend<Long> b = keyed.get(KeyGroups.subtaskForKeyGroup(MAX_PARALLELISM, PARALLELISM, KeyGroups.keyGroupOf(k, MAX_PARALLELISM)));
+            int group = KeyGroups.keyGroupOf(k, MAX_PARALLELISM);
+            KeyedStateBackend<Long> b = keyed.get(KeyGroups.subtaskForKeyGroup(MAX_PARALLELISM, PARALLELISM, group));
             b.setCurrentKey(k);
             ValueState<String> value = b.getState(VALUE);
             value.update(String.format("value-%06d-round-%03d", k, round));
@@ -176,6 +178,7 @@ final class CheckpointFixture implements AutoCloseable {
      * the runtime does; returns a digest of all state read back. Throws whatever resolve or restore throws.
      */
     String restore(String pointer) {
+        restoreDirectories.clear();
         CompletedCheckpoint checkpoint = storage.resolve(pointer);
         List<SubtaskRestoreState> assigned = StateAssignment.assign(checkpoint.metadata(), OPERATOR, PARALLELISM,
                 MAX_PARALLELISM);
@@ -183,8 +186,10 @@ final class CheckpointFixture implements AutoCloseable {
         StringBuilder digest = new StringBuilder();
         for (int i = 0; i < assigned.size(); i++) {
             SubtaskRestoreState s = assigned.get(i);
+            Path local = newLocalDirectory();
+            restoreDirectories.add(local);
             try (KeyedStateBackend<Long> k = backend.createKeyedBackend(new KeyedBackendParameters<>(OPERATOR,
-                    Serializers.LONG, MAX_PARALLELISM, s.keyGroupRange(), newLocalDirectory(), storage),
+                    Serializers.LONG, MAX_PARALLELISM, s.keyGroupRange(), local, storage),
                     s.keyedState());
                     OperatorStateBackend o = backend.createOperatorBackend(new OperatorBackendParameters(OPERATOR, i,
                             storage), s.operatorState())) {
@@ -222,6 +227,22 @@ final class CheckpointFixture implements AutoCloseable {
             rules.put(e.getKey(), e.getValue());
         }
         return d.append(rules).append('\n').toString();
+    }
+
+    /**
+     * The files left in the local directories of the backends of the last {@link #restore}: none once it returned
+     * or failed (a backend closes, or cleans up before it throws).
+     */
+    List<Path> leftovers() {
+        List<Path> left = new ArrayList<>();
+        for (Path dir : restoreDirectories) {
+            try (var walk = Files.walk(dir)) {
+                walk.filter(p -> !p.equals(dir)).forEach(left::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return left;
     }
 
     /** Every regular file under the checkpoint directory, recursively. */

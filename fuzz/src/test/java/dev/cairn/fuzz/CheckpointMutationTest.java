@@ -36,7 +36,7 @@ class CheckpointMutationTest {
     void everyMutationOfAHeapCheckpointIsRefusedNamingTheFile() {
         try (CheckpointFixture fixture = new CheckpointFixture(temp.resolve("memory"), "memory", 1)) {
             CompletedCheckpoint checkpoint = fixture.takeCheckpoints(1).get(1);
-            MutationRun run = new MutationRun(fixture, checkpoint, FULL, 256, SEED);
+            MutationRun run = new MutationRun(fixture, checkpoint, FULL, 128, SEED);
             Map<Path, String> files = run.files();
             assertThat(files.values()).contains("_metadata", "keyed snapshot", "operator snapshot");
             files.forEach((file, kind) -> {
@@ -57,7 +57,7 @@ class CheckpointMutationTest {
             reused.retainAll(sharedFiles(checkpoints.get(0)));
             assertThat(reused).as("checkpoint 2 refers to SSTs that checkpoint 1 uploaded").isNotEmpty();
             other.takeCheckpoints(2);
-            MutationRun run = new MutationRun(fixture, checkpoint, FULL, 24, SEED);
+            MutationRun run = new MutationRun(fixture, checkpoint, FULL, 12, SEED);
             Map<Path, String> files = run.files();
             assertThat(files.values()).contains("_metadata", "shared SST", "rocksdb meta-data", "operator snapshot");
             files.forEach((file, kind) -> {

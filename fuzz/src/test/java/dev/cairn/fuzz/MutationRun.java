@@ -30,7 +30,7 @@ import java.util.TreeSet;
  * bits flipped in its first 4 KiB, or (an SST) is replaced by another valid file of the same size; after each
  * mutation the checkpoint is resolved and restored through {@link CheckpointFixture#restore} and the original bytes
  * are put back. A mutation counts as refused only if the restore throws a {@link CairnException} whose message
- * names the mutated file; a restore that succeeds (with the right state or not), an exception outside the hierarchy
+ * names the mutated file and leaves nothing in the backends' local directories; a restore that succeeds (with the right state or not), an exception outside the hierarchy
  * and a refusal that does not name the file are each counted and listed.
  *
  * <p>Which offsets and bits: with {@code full}, every offset and every bit of the first 4 KiB of every file; else
@@ -52,6 +52,7 @@ final class MutationRun {
     private final Map<String, Long> refused = new TreeMap<>();
     private final Map<String, Long> byType = new TreeMap<>();
     private final List<String> problems = new ArrayList<>();
+    private final Map<String, Long> problemsByKey = new TreeMap<>();
     private long problemCount;
     private final long started = System.nanoTime();
 
@@ -157,7 +158,10 @@ final class MutationRun {
                     : "NOT REFUSED, WRONG STATE RESTORED");
         } catch (CairnException e) {
             String message = String.valueOf(e.getMessage());
-            if (message.contains(file.getFileName().toString())) {
+            List<Path> left = fixture.leftovers();
+            if (!left.isEmpty()) {
+                problem(key, file, "refused, but the failed restore left " + left);
+            } else if (message.contains(file.getFileName().toString())) {
                 refused.merge(key, 1L, Long::sum);
                 byType.merge(e.getClass().getSimpleName(), 1L, Long::sum);
             } else {
@@ -172,7 +176,8 @@ final class MutationRun {
 
     private void problem(String key, Path file, String what) {
         problemCount++;
-        if (problems.size() < 40) {
+        long ofKey = problemsByKey.merge(key, 1L, Long::sum);
+        if (ofKey <= 3) {
             problems.add(key + " of " + file.getFileName() + ": " + what);
         }
     }
@@ -199,10 +204,12 @@ final class MutationRun {
                 "mutations of a %s checkpoint (%s, seed %d): %,d tried, %,d refused naming the file, %,d not, in %.0f s%n",
                 backend, full ? "full" : "CI slice", seed, tried(), refused(), problemCount,
                 (System.nanoTime() - started) / 1e9));
-        out.append(String.format(Locale.ROOT, "| %-52s | %8s | %8s |%n", "file kind | mutation", "tried", "refused"));
-        tried.forEach((k, v) -> out.append(String.format(Locale.ROOT, "| %-52s | %8d | %8d |%n", k, v,
-                refused.getOrDefault(k, 0L))));
+        out.append(String.format(Locale.ROOT, "| %-52s | %8s | %8s | %8s |%n", "file kind | mutation", "tried",
+                "refused", "not"));
+        tried.forEach((k, v) -> out.append(String.format(Locale.ROOT, "| %-52s | %8d | %8d | %8d |%n", k, v,
+                refused.getOrDefault(k, 0L), problemsByKey.getOrDefault(k, 0L))));
         out.append("refused by exception type: ").append(byType).append(System.lineSeparator());
+        out.append(problems.isEmpty() ? "" : "not refused (at most 3 of each kind):" + System.lineSeparator());
         problems.forEach(p -> out.append("  ").append(p).append(System.lineSeparator()));
         return out.toString();
     }
