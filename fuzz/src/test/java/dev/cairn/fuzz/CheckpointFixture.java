@@ -74,7 +74,8 @@ final class CheckpointFixture implements AutoCloseable {
     private int nextLocal;
 
     /**
-     * @param inlineThreshold state smaller than this goes into {@code _metadata}; 1 writes every non-empty stream as a file
+     * @param inlineThreshold state smaller than this goes into {@code _metadata}; 1 writes every non-empty stream
+     *                        as a file
      */
     CheckpointFixture(Path directory, String backendName, int inlineThreshold) {
         this.directory = directory;

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every file of a real checkpoint of each backend, truncated, bit-flipped and (RocksDB) swapped for another valid
  * SST of the same size, must be refused on restore with a {@code CairnException} naming the file ({@link MutationRun}).
- * CI runs a deterministic slice; {@code -Dcairn.mutations.full=true} runs every offset and every bit of the first
- * 4 KiB of every file.
+ * CI runs a deterministic slice (a seeded sample of 128 offsets and bits per heap state file and 12 per RocksDB file,
+ * {@code -Dcairn.mutations.sample=N} for another size, {@code -Dcairn.mutations.seed=S} for other positions);
+ * {@code -Dcairn.mutations.full=true} runs every offset and every bit of the first 4 KiB of every file.
  */
 class CheckpointMutationTest {
     private static final boolean FULL = Boolean.getBoolean("cairn.mutations.full");
@@ -36,7 +37,7 @@ class CheckpointMutationTest {
     void everyMutationOfAHeapCheckpointIsRefusedNamingTheFile() {
         try (CheckpointFixture fixture = new CheckpointFixture(temp.resolve("memory"), "memory", 1)) {
             CompletedCheckpoint checkpoint = fixture.takeCheckpoints(1).get(1);
-            MutationRun run = new MutationRun(fixture, checkpoint, FULL, 128, SEED);
+            MutationRun run = new MutationRun(fixture, checkpoint, FULL, sample(128), SEED);
             Map<Path, String> files = run.files();
             assertThat(files.values()).contains("_metadata", "keyed snapshot", "operator snapshot");
             files.forEach((file, kind) -> {
@@ -57,7 +58,7 @@ class CheckpointMutationTest {
             reused.retainAll(sharedFiles(checkpoints.get(0)));
             assertThat(reused).as("checkpoint 2 refers to SSTs that checkpoint 1 uploaded").isNotEmpty();
             other.takeCheckpoints(2);
-            MutationRun run = new MutationRun(fixture, checkpoint, FULL, 12, SEED);
+            MutationRun run = new MutationRun(fixture, checkpoint, FULL, sample(12), SEED);
             Map<Path, String> files = run.files();
             assertThat(files.values()).contains("_metadata", "shared SST", "rocksdb meta-data", "operator snapshot");
             files.forEach((file, kind) -> {
@@ -81,11 +82,15 @@ class CheckpointMutationTest {
                     }
                 }
             }
-            System.out.println("rocksdb: " + swaps + " of " + reused.size() + "+ shared SSTs swapped for a valid SST of the same size written by"
-                    + " the same job with other values (round 2)");
+            System.out.println("rocksdb: " + swaps + " shared SSTs swapped for a valid SST of the same size that the"
+                    + " same job wrote with other values (round 2)");
             assertThat(swaps).as("shared SSTs with a same-size SST of the other checkpoint").isPositive();
             finish(run, "rocksdb");
         }
+    }
+
+    private static int sample(int ci) {
+        return Integer.getInteger("cairn.mutations.sample", ci);
     }
 
     private static Set<StreamStateHandle> sharedFiles(CompletedCheckpoint checkpoint) {

@@ -30,8 +30,9 @@ import java.util.TreeSet;
  * bits flipped in its first 4 KiB, or (an SST) is replaced by another valid file of the same size; after each
  * mutation the checkpoint is resolved and restored through {@link CheckpointFixture#restore} and the original bytes
  * are put back. A mutation counts as refused only if the restore throws a {@link CairnException} whose message
- * names the mutated file and leaves nothing in the backends' local directories; a restore that succeeds (with the right state or not), an exception outside the hierarchy
- * and a refusal that does not name the file are each counted and listed.
+ * names the mutated file and leaves nothing in the backends' local directories; a restore that succeeds (with
+ * the right state or not), an exception outside the hierarchy and a refusal that does not name the file are each
+ * counted and listed.
  *
  * <p>Which offsets and bits: with {@code full}, every offset and every bit of the first 4 KiB of every file; else
  * a deterministic slice: every offset of files up to {@link #ALL_OFFSETS_BELOW} bytes and of {@code _metadata}, every
@@ -201,7 +202,8 @@ final class MutationRun {
     /** The table of mutations tried and refused by file kind and mutation, and refusals by exception type. */
     String report(String backend) {
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-                "mutations of a %s checkpoint (%s, seed %d): %,d tried, %,d refused naming the file, %,d not, in %.0f s%n",
+                "mutations of a %s checkpoint (%s, seed %d): %,d tried, %,d refused naming the file, %,d not, "
+                + "in %.0f s%n",
                 backend, full ? "full" : "CI slice", seed, tried(), refused(), problemCount,
                 (System.nanoTime() - started) / 1e9));
         out.append(String.format(Locale.ROOT, "| %-52s | %8s | %8s | %8s |%n", "file kind | mutation", "tried",

@@ -7,7 +7,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Fuzzes the RocksDB backend's {@code SnapshotMetaFormat}, seeded with the meta-data streams of real incremental checkpoints. */
+/**
+ * Fuzzes the RocksDB backend's {@code SnapshotMetaFormat}, seeded with the meta-data streams of real incremental
+ * checkpoints.
+ */
 class RocksDbMetaFuzzTest {
     private static final FuzzHarness HARNESS = new FuzzHarness("rocksdb-meta");
 

@@ -617,8 +617,8 @@ final class RocksDbRestore<K> {
             Integer crc = meta.checksums().get(name);
             if (crc == null) {
                 throw new CorruptCheckpointException(describe(handle), "the snapshot's meta data records no checksum "
-                        + "for its file " + name + " (" + SnapshotStreams.describe(files.get(name), backend.operatorId())
-                        + ")");
+                        + "for its file " + name + " ("
+                        + SnapshotStreams.describe(files.get(name), backend.operatorId()) + ")");
             }
             checksums.put(prefix + name, crc);
         }
