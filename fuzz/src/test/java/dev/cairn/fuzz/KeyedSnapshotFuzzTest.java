@@ -86,7 +86,8 @@ class KeyedSnapshotFuzzTest {
 
     private static Path local() {
         try {
-            return Files.createTempDirectory("fuzz-local");
+            Path work = Path.of(System.getProperty("cairn.fuzz.work", System.getProperty("java.io.tmpdir")));
+            return Files.createTempDirectory(Files.createDirectories(work), "heap-local-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -204,7 +204,7 @@ final class MutationRun {
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
                 "mutations of a %s checkpoint (%s, seed %d): %,d tried, %,d refused naming the file, %,d not, "
                 + "in %.0f s%n",
-                backend, full ? "full" : "CI slice", seed, tried(), refused(), problemCount,
+                backend, full ? "full" : "slice, sample " + sample + " a file", seed, tried(), refused(), problemCount,
                 (System.nanoTime() - started) / 1e9));
         out.append(String.format(Locale.ROOT, "| %-52s | %8s | %8s | %8s |%n", "file kind | mutation", "tried",
                 "refused", "not"));
