@@ -620,13 +620,18 @@ final class RocksDbKeyedStateBackend<K> implements KeyedStateBackend<K> {
             throw Database.failure("creating the local RocksDB checkpoint " + local + " of operator " + operatorId, e);
         }
         Map<String, StreamStateHandle> reusable = tracker.confirmed();
-        byte[] meta = SnapshotMetaFormat.write(new SnapshotMetaFormat.Meta(keySerializerSnapshot, maxParallelism,
-                range, metas()));
+        Map<String, Integer> reusableChecksums = tracker.confirmedChecksums();
+        SnapshotMetaFormat.Meta meta = new SnapshotMetaFormat.Meta(keySerializerSnapshot, maxParallelism, range,
+                metas());
         return new AsyncSnapshotTask<>(() -> {
             ResourceGuard.Lease lease = guard.acquire();
             try {
-                IncrementalKeyedStateHandle handle = upload(checkpointId, local, reusable, meta, streams);
-                tracker.uploaded(checkpointId, handle.sharedState());
+                Map<String, Integer> checksums = new TreeMap<>();
+                IncrementalKeyedStateHandle handle = upload(checkpointId, local, reusable, reusableChecksums, meta,
+                        checksums, streams);
+                Map<String, Integer> shared = new TreeMap<>(checksums);
+                shared.keySet().retainAll(handle.sharedState().keySet());
+                tracker.uploaded(checkpointId, handle.sharedState(), shared);
                 return handle;
             } finally {
                 lease.close();
@@ -634,8 +639,14 @@ final class RocksDbKeyedStateBackend<K> implements KeyedStateBackend<K> {
         }, () -> deleteRecursively(local));
     }
 
+    /**
+     * Uploads the files of the local checkpoint that {@code reusable} does not hold, then the meta data with the
+     * CRC32C of every file (recorded into {@code checksums}: computed while uploading, known for reused files, or
+     * read from the local file where a reused file's checksum is not known).
+     */
     private IncrementalKeyedStateHandle upload(long checkpointId, Path local, Map<String, StreamStateHandle> reusable,
-            byte[] meta, CheckpointStreamFactory streams) throws IOException {
+            Map<String, Integer> reusableChecksums, SnapshotMetaFormat.Meta meta, Map<String, Integer> checksums,
+            CheckpointStreamFactory streams) throws IOException {
         List<Path> localFiles;
         try (Stream<Path> list = Files.list(local)) {
             localFiles = list.sorted().toList();
@@ -643,7 +654,7 @@ final class RocksDbKeyedStateBackend<K> implements KeyedStateBackend<K> {
         Map<String, StreamStateHandle> shared = new TreeMap<>();
         Map<String, StreamStateHandle> privateFiles = new TreeMap<>();
         List<String> names = new ArrayList<>();
-        List<Callable<StreamStateHandle>> uploads = new ArrayList<>();
+        List<Callable<SnapshotFiles.Uploaded>> uploads = new ArrayList<>();
         List<StreamStateHandle> candidates = new ArrayList<>();
         for (Path file : localFiles) {
             String name = file.getFileName().toString();
@@ -662,21 +673,25 @@ final class RocksDbKeyedStateBackend<K> implements KeyedStateBackend<K> {
             }
             if (previous != null) {
                 shared.put(name, previous);
+                Integer known = reusableChecksums.get(name);
+                checksums.put(name, known != null ? known : SnapshotFiles.crc32c(file));
             } else {
                 names.add(name);
                 CheckpointedStateScope scope = sst ? CheckpointedStateScope.SHARED : CheckpointedStateScope.EXCLUSIVE;
                 uploads.add(() -> files.upload(file, streams, scope));
             }
         }
-        List<StreamStateHandle> uploaded = files.runAll(uploads);
+        List<SnapshotFiles.Uploaded> uploaded = files.runAll(uploads);
         long persisted = 0;
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            StreamStateHandle handle = uploaded.get(i);
+            StreamStateHandle handle = uploaded.get(i).handle();
+            checksums.put(name, uploaded.get(i).crc32c());
             persisted += handle.stateSize();
             (SnapshotFiles.isSst(name) ? shared : privateFiles).put(name, handle);
         }
-        StreamStateHandle metaHandle = SnapshotFiles.write(meta, streams, CheckpointedStateScope.EXCLUSIVE);
+        StreamStateHandle metaHandle = SnapshotFiles.write(SnapshotMetaFormat.write(meta.withChecksums(checksums)),
+                streams, CheckpointedStateScope.EXCLUSIVE);
         persisted += metaHandle.stateSize();
         return new IncrementalKeyedStateHandle(backendId, checkpointId, range, shared, privateFiles, metaHandle,
                 persisted);
@@ -702,7 +717,7 @@ final class RocksDbKeyedStateBackend<K> implements KeyedStateBackend<K> {
             try {
                 KeyedStateHandle handle = writeFull(snapshot, header, entries, streams);
                 if (type != SnapshotType.SAVEPOINT) {
-                    tracker.uploaded(checkpointId, Map.of());
+                    tracker.uploaded(checkpointId, Map.of(), Map.of());
                 }
                 return handle;
             } finally {

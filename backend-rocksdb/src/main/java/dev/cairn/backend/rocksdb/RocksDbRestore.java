@@ -166,8 +166,9 @@ final class RocksDbRestore<K> {
             return;
         }
         mkdirs(dbDirectory);
-        download(allFiles(base), dbDirectory);
-        openBase(base, readMeta(base));
+        SnapshotMetaFormat.Meta meta = readMeta(base);
+        download(allFiles(base), checksums(base, meta, ""), dbDirectory);
+        openBase(base, meta);
         for (IncrementalKeyedStateHandle h : incremental) {
             if (h != base) {
                 mergeIncremental(h);
@@ -188,7 +189,9 @@ final class RocksDbRestore<K> {
             }
             clip(families);
         }
-        backend.tracker().seed(base.checkpointId(), base.sharedState());
+        Map<String, Integer> shared = new HashMap<>(checksums(base, meta, ""));
+        shared.keySet().retainAll(base.sharedState().keySet());
+        backend.tracker().seed(base.checkpointId(), base.sharedState(), shared);
     }
 
     private boolean within(KeyGroupRange stored) {
@@ -266,6 +269,7 @@ final class RocksDbRestore<K> {
         List<Source> sources = new ArrayList<>(ordered.size());
         try {
             Map<String, StreamStateHandle> files = new LinkedHashMap<>();
+            Map<String, Integer> checksums = new HashMap<>();
             for (IncrementalKeyedStateHandle h : ordered) {
                 String directory = "handle-" + sources.size();
                 Source s = new Source(h, sources.size(), work.resolve(directory), describe(h));
@@ -275,8 +279,9 @@ final class RocksDbRestore<K> {
                 for (Map.Entry<String, StreamStateHandle> f : allFiles(h).entrySet()) {
                     files.put(directory + "/" + f.getKey(), f.getValue());
                 }
+                checksums.putAll(checksums(h, s.meta, directory + "/"));
             }
-            download(files, work);
+            download(files, checksums, work);
             for (Source s : sources) {
                 prepare(s, work);
             }
@@ -324,6 +329,7 @@ final class RocksDbRestore<K> {
      */
     private void seedImported(List<Source> sources) {
         Map<Object, StreamStateHandle> downloaded = new HashMap<>();
+        Map<Object, Integer> downloadedChecksums = new HashMap<>();
         long checkpointId = -1;
         for (Source s : sources) {
             if (!s.importable) {
@@ -334,19 +340,28 @@ final class RocksDbRestore<K> {
                 Object key = fileKey(s.directory.resolve(f.getKey()));
                 if (key != null) {
                     downloaded.put(key, f.getValue());
+                    Integer crc = s.meta.checksums().get(f.getKey());
+                    if (crc != null) {
+                        downloadedChecksums.put(key, crc);
+                    }
                 }
             }
         }
         Map<String, StreamStateHandle> reusable = new HashMap<>();
+        Map<String, Integer> reusableChecksums = new HashMap<>();
         for (LiveFileMetaData file : backend.database().db.getLiveFilesMetaData()) {
             String name = Path.of(file.fileName()).getFileName().toString();
             Object key = fileKey(backend.databaseDirectory().resolve(name));
             StreamStateHandle handle = key == null ? null : downloaded.get(key);
             if (handle != null) {
                 reusable.put(name, handle);
+                Integer crc = downloadedChecksums.get(key);
+                if (crc != null) {
+                    reusableChecksums.put(name, crc);
+                }
             }
         }
-        backend.tracker().seed(checkpointId, reusable);
+        backend.tracker().seed(checkpointId, reusable, reusableChecksums);
     }
 
     /** The identity of the file itself (device and inode), or {@code null} where the file system has none. */
@@ -563,9 +578,9 @@ final class RocksDbRestore<K> {
     }
 
     /** Downloads {@code files} under {@code directory} on the transfer threads, verifying every SST file. */
-    private void download(Map<String, StreamStateHandle> files, Path directory) {
+    private void download(Map<String, StreamStateHandle> files, Map<String, Integer> checksums, Path directory) {
         long started = System.nanoTime();
-        backend.files().download(files, directory, reader);
+        backend.files().download(files, checksums, directory, reader);
         downloadMillis += (System.nanoTime() - started) / 1_000_000;
     }
 
@@ -585,6 +600,35 @@ final class RocksDbRestore<K> {
         }
         IncrementalKeyedStateHandle inc = (IncrementalKeyedStateHandle) handle;
         return SnapshotStreams.describe(inc.metaStateHandle(), backend.operatorId());
+    }
+
+    /**
+     * The CRC32C that {@code meta} records for each file of {@code handle}, by {@code prefix} and the file's name;
+     * empty for meta data of version 1, which records none. Version 2 meta data must record exactly the handle's files.
+     */
+    private Map<String, Integer> checksums(IncrementalKeyedStateHandle handle, SnapshotMetaFormat.Meta meta,
+            String prefix) {
+        if (meta.checksums().isEmpty()) {
+            return Map.of();
+        }
+        Map<String, StreamStateHandle> files = allFiles(handle);
+        Map<String, Integer> checksums = new HashMap<>();
+        for (String name : files.keySet()) {
+            Integer crc = meta.checksums().get(name);
+            if (crc == null) {
+                throw new CorruptCheckpointException(describe(handle), "the snapshot's meta data records no checksum "
+                        + "for its file " + name + " ("
+                        + SnapshotStreams.describe(files.get(name), backend.operatorId()) + ")");
+            }
+            checksums.put(prefix + name, crc);
+        }
+        for (String name : meta.checksums().keySet()) {
+            if (!files.containsKey(name)) {
+                throw new CorruptCheckpointException(describe(handle), "the snapshot's meta data records a checksum "
+                        + "for a file " + name + " that its handle does not name");
+            }
+        }
+        return checksums;
     }
 
     private SnapshotMetaFormat.Meta readMeta(IncrementalKeyedStateHandle handle) {
@@ -669,8 +713,8 @@ final class RocksDbRestore<K> {
         Path directory = backend.instanceDirectory().resolve("restore-" + temporaryDatabases++);
         mkdirs(directory);
         try {
-            download(allFiles(handle), directory);
             SnapshotMetaFormat.Meta meta = readMeta(handle);
+            download(allFiles(handle), checksums(handle, meta, ""), directory);
             String source = describe(handle);
             KeyGroupRange overlap = handle.keyGroupRange().intersection(range);
             try (Database other = Database.open(directory, backend.resources())) {

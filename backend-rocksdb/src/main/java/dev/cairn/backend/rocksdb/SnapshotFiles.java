@@ -24,12 +24,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.zip.CRC32C;
 import org.rocksdb.Options;
 
 /**
  * Moves snapshot files between the local disk and checkpoint storage on the transfer threads, and
  * verifies every SST file with RocksDB's own block checksums before it is uploaded and after it is
- * downloaded, so a corrupt file never enters (or spreads through) incremental checkpoints.
+ * downloaded, so a corrupt file never enters (or spreads through) incremental checkpoints. Every
+ * file's CRC32C is computed as it is uploaded and, when the meta data recorded one, checked as it
+ * is downloaded, so a file changed or replaced in storage is refused naming it, whatever it holds.
  */
 final class SnapshotFiles {
     private static final int COPY_BUFFER = 64 << 10;
@@ -53,19 +56,25 @@ final class SnapshotFiles {
         SstChecksums.verify(readerOptions, sst, what);
     }
 
+    /** An uploaded file: its handle and the CRC32C of its bytes. */
+    record Uploaded(StreamStateHandle handle, int crc32c) {
+    }
+
     /** Uploads {@code file} into a new stream of {@code scope}; SST files are verified first. */
-    StreamStateHandle upload(Path file, CheckpointStreamFactory streams, CheckpointedStateScope scope) {
+    Uploaded upload(Path file, CheckpointStreamFactory streams, CheckpointedStateScope scope) {
         if (isSst(file.getFileName().toString())) {
             verify(file, "local SST file " + file);
         }
         try (CheckpointStateOutputStream out = streams.createOutputStream(scope);
                 InputStream in = Files.newInputStream(file)) {
+            CRC32C crc = new CRC32C();
             byte[] buffer = new byte[COPY_BUFFER];
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 out.write(buffer, 0, n);
+                crc.update(buffer, 0, n);
             }
-            return out.commit();
+            return new Uploaded(out.commit(), (int) crc.getValue());
         } catch (IOException e) {
             throw new StorageException("uploading " + file + " failed: " + e.getMessage(), e);
         }
@@ -79,14 +88,39 @@ final class SnapshotFiles {
         }
     }
 
-    /** Downloads every file into {@code directory} under its name, verifying SST files afterwards. */
-    void download(Map<String, StreamStateHandle> files, Path directory, StateHandleReader reader) {
+    /** The CRC32C of a local file. */
+    static int crc32c(Path file) {
+        CRC32C crc = new CRC32C();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[COPY_BUFFER];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                crc.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new StorageException("reading " + file + " failed: " + e.getMessage(), e);
+        }
+        return (int) crc.getValue();
+    }
+
+    /**
+     * Downloads every file into {@code directory} under its name, checking each against its CRC32C in
+     * {@code checksums} (same keys; a file without one is not checked) and verifying SST files afterwards.
+     */
+    void download(Map<String, StreamStateHandle> files, Map<String, Integer> checksums, Path directory,
+            StateHandleReader reader) {
         List<Callable<Object>> tasks = new ArrayList<>();
         for (Map.Entry<String, StreamStateHandle> e : files.entrySet()) {
+            Integer expected = checksums.get(e.getKey());
             tasks.add(() -> {
                 Path target = directory.resolve(e.getKey());
                 String source = SnapshotStreams.describe(e.getValue(), operatorId);
-                copy(e.getValue(), source, target, reader);
+                int actual = copy(e.getValue(), source, target, reader);
+                if (expected != null && actual != expected) {
+                    throw new CorruptCheckpointException(source, String.format("the file %s of the snapshot fails "
+                            + "its checksum: CRC32C 0x%08x, but the snapshot's meta data records 0x%08x (the file was "
+                            + "changed or replaced in storage)", Path.of(e.getKey()).getFileName(), actual, expected));
+                }
                 if (isSst(e.getKey())) {
                     verify(target, source);
                 }
@@ -118,9 +152,11 @@ final class SnapshotFiles {
         return bytes;
     }
 
-    private static void copy(StreamStateHandle handle, String source, Path target, StateHandleReader reader) {
+    /** Copies the stream of {@code handle} to {@code target} and returns the CRC32C of its bytes. */
+    private static int copy(StreamStateHandle handle, String source, Path target, StateHandleReader reader) {
         long expected = handle.stateSize();
         long copied = 0;
+        CRC32C crc = new CRC32C();
         try (SeekableInputStream in = reader.open(handle);
                 OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE)) {
@@ -132,6 +168,7 @@ final class SnapshotFiles {
                     break;
                 }
                 out.write(buffer, 0, n);
+                crc.update(buffer, 0, n);
             }
         } catch (IOException e) {
             throw new StorageException("downloading " + source + " to " + target + " failed: " + e.getMessage(), e);
@@ -140,6 +177,7 @@ final class SnapshotFiles {
             throw new CorruptCheckpointException(source, "has " + (copied > expected ? "more" : copied) + " bytes, "
                     + "but its handle records " + expected);
         }
+        return (int) crc.getValue();
     }
 
     /**

@@ -167,6 +167,49 @@ class RocksDbIncrementalCheckpointTest extends RocksDbTestSupport {
         assertThat(filesUnder(local)).as("a failed restore leaves no working directory").isEmpty();
     }
 
+    /**
+     * RocksDB does not read the OPTIONS file on open and reports a damaged CURRENT as a corruption of a local path:
+     * the CRC32C that the meta data records refuses both, naming the file in storage. (Every stream is a file here:
+     * the storage inlines nothing.)
+     */
+    @Test
+    void aChangedPrivateFileIsRefusedByItsChecksumNamingIt() {
+        storage.close();
+        storage = new FileCheckpointStorage(store, LocalBlobStore.toLocation(tempDir.resolve("checkpoints")), "job",
+                dev.cairn.runtime.storage.FileCheckpointStorageOptions.builder().inlineThreshold(1).build());
+        RocksDbKeyedStateBackend<Long> b = backend(rocksdb(Map.of()), ALL, List.of());
+        write(b, 0, 3000, 0, 200);
+        IncrementalKeyedStateHandle handle = (IncrementalKeyedStateHandle) snapshot(b, 1, SnapshotType.CHECKPOINT);
+        for (String prefix : List.of("OPTIONS", "CURRENT")) {
+            String location = ((dev.cairn.checkpoint.FileStateHandle) handle.privateState().entrySet().stream()
+                    .filter(e -> e.getKey().startsWith(prefix)).findFirst().orElseThrow().getValue()).location();
+            Path path = LocalBlobStore.toPath(location);
+            byte[] bytes = readFile(path);
+            flipBit(path, 0.5);
+            assertThatThrownBy(() -> backend(rocksdb(Map.of()), ALL, List.of(handle)))
+                    .isInstanceOf(CorruptCheckpointException.class).hasMessageContaining(location)
+                    .hasMessageContaining(prefix).hasMessageContaining("checksum");
+            writeFile(path, bytes);
+        }
+        assertThat(backend(rocksdb(Map.of()), ALL, List.of(handle)).keys(BYTES.name()).count()).isEqualTo(3000);
+    }
+
+    private static byte[] readFile(Path path) {
+        try {
+            return Files.readAllBytes(path);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void writeFile(Path path, byte[] bytes) {
+        try {
+            Files.write(path, bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void restoresAfterTheLocalWorkingDirectoryWasWiped() throws Exception {
         Path local = newLocalDirectory();
